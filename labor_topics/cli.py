@@ -1,0 +1,290 @@
+"""The ``labor-topics`` command (also ``python -m labor_topics``)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import os
+import sys
+import unicodedata
+
+from . import LABELS, __version__
+from .errors import InputError, ModelFileError
+
+EXIT_CODES = """exit codes:
+  0  success
+  2  bad input or usage: a file that cannot be read (the message names file, line and reason),
+     a bad option value, a model file that is refused; nothing is written
+  130 interrupted (Ctrl-C); no partial output file is left"""
+
+
+class UsageError(Exception):
+    """A problem with the command line or its inputs: one line on stderr, exit 2."""
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * max(0, width - _width(s))
+
+
+def _short(s: str, limit: int = 36) -> str:
+    s = " ".join(s.split())
+    out, used = "", 0
+    for c in s:
+        w = _width(c)
+        if used + w > limit:
+            return out + "…"
+        out, used = out + c, used + w
+    return out
+
+
+def _threshold(value: str):
+    if value == "default":
+        return "default"
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1] or 'default', got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {value}")
+    return number
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    return number
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="labor-topics",
+        description="File Chinese trade-union news items under the five sections of a union weekly digest "
+                    f"({', '.join(LABELS)}).",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"labor-topics {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("classify", help="classify texts or the items of a file", epilog=EXIT_CODES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Classify the given texts, or the items of --input (a sectioned digest, "
+                                   "JSONL, CSV with a 'text' column, or plain text with items separated by blank lines).")
+    c.add_argument("texts", nargs="*", metavar="TEXT", help="texts to classify (title and body, or a headline)")
+    c.add_argument("--input", "-i", metavar="FILE", help="read items from FILE ('-' for standard input)")
+    c.add_argument("--input-format", default="auto", choices=["auto", "digest", "jsonl", "csv", "text", "lines"],
+                   help="how to read --input (default: by the file ending; a digest when section headings stand alone)")
+    c.add_argument("--lines", action="store_true", help="plain text with one item a line (same as --input-format lines)")
+    c.add_argument("--format", "-f", default="table", choices=["table", "jsonl", "csv"], help="output format (default table)")
+    c.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    c.add_argument("--threshold", type=_threshold, default=None,
+                   help="below this score the section is left empty; a number in [0, 1] or 'default' (the model card's)")
+    c.add_argument("--top-k", type=_positive, default=None, help="how many (section, score) pairs to list (default 5)")
+    c.add_argument("--explain", action="store_true", help="add the terms that pushed each prediction")
+    c.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
+    c.add_argument("--jobs", "-j", type=_positive, default=1, help="worker processes (default 1)")
+
+    t = sub.add_parser("train", help="choose a configuration by cross-validation, fit, write model and card",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("--data", nargs="+", required=True, metavar="FILE", help="labelled files (digest, JSONL, CSV)")
+    t.add_argument("--include-bundled", action="store_true", help="add the bundled training data")
+    t.add_argument("--output", "-o", required=True, metavar="PATH", help="model file to write (its card goes beside it)")
+    t.add_argument("--heldout", nargs="+", default=[], metavar="FILE",
+                   help="labelled files scored once by the model fitted on --data (a held-out figure)")
+    t.add_argument("--refit-with-heldout", action="store_true", help="fit the written model on --data and --heldout")
+    t.add_argument("--config", metavar="NAME", help="skip the grid and use this configuration (see --list-configs)")
+    t.add_argument("--list-configs", action="store_true", help="list the configurations of the grid and exit")
+    t.add_argument("--folds", type=_positive, default=5)
+    t.add_argument("--repeats", type=_positive, default=3)
+    t.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _write_output(path: str | None, text: str) -> None:
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from .model_file import _atomic_write
+
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: is a directory; give a file name for --output")
+    _atomic_write(path, text.encode("utf-8"))
+
+
+def _load(model_path):
+    from . import load_model
+
+    try:
+        return load_model(model_path)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except ModelFileError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _read_input(args):
+    from .readers import parse_items, read_items
+
+    fmt = "lines" if args.lines else args.input_format
+    try:
+        if args.input == "-":
+            try:
+                content = sys.stdin.buffer.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise UsageError("<stdin>: not UTF-8 text") from None
+            return parse_items(content.replace("\r\n", "\n"), fmt, "<stdin>")
+        return read_items(args.input, fmt)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _format(items, predictions, explanations, fmt: str) -> str:
+    show_gold = any(i.label for i in items)
+    if fmt == "jsonl":
+        lines = []
+        for n, (item, pred) in enumerate(zip(items, predictions), start=1):
+            record = {"index": n, "title": item.title or None, "label": pred.label, "score": round(pred.score, 6),
+                      "top": [[label, round(score, 6)] for label, score in pred.top]}
+            if item.id:
+                record["id"] = item.id
+            if item.label:
+                record["gold"] = item.label
+            if explanations:
+                record["explain"] = [[name, round(w, 6)] for name, w in explanations[n - 1]]
+            lines.append(json.dumps(record, ensure_ascii=False))
+        return "\n".join(lines) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        header = ["index", "label", "score", *[f"score_{label}" for label in LABELS], "title", "text"]
+        if show_gold:
+            header.insert(3, "gold")
+        writer.writerow(header)
+        for n, (item, pred) in enumerate(zip(items, predictions), start=1):
+            row = [n, pred.label or "", f"{pred.score:.4f}", *[f"{pred.scores[label]:.4f}" for label in LABELS],
+                   item.title, item.text]
+            if show_gold:
+                row.insert(3, item.label or "")
+            writer.writerow(row)
+        return "\ufeff" + buf.getvalue()
+    rows = []
+    header = ["#", "section", "score"] + (["gold"] if show_gold else []) + ["item"]
+    for n, (item, pred) in enumerate(zip(items, predictions), start=1):
+        row = [str(n), pred.label or "(待定)", f"{pred.score:.2f}"]
+        if show_gold:
+            row.append(item.label or "")
+        row.append(_short(item.title or item.text))
+        rows.append(row)
+        if explanations:
+            rows.append(["", "", "", *([""] if show_gold else []),
+                         "  " + ", ".join(f"{name[2:]}({w:+.2f})" for name, w in explanations[n - 1][:6])])
+    widths = [max(_width(r[j]) for r in [header] + rows) for j in range(len(header))]
+    out = ["  ".join(_pad(cell, widths[j]) for j, cell in enumerate(row)).rstrip() for row in [header] + rows]
+    if show_gold:
+        scored = [(i, p) for i, p in zip(items, predictions) if i.label in LABELS]
+        if scored:
+            hits = sum(1 for i, p in scored if p.top[0][0] == i.label)
+            out.append(f"\nagreement with the file's sections: {hits}/{len(scored)} (items of other sections not counted)")
+    return "\n".join(out) + "\n"
+
+
+def _classify(args) -> int:
+    from .readers import Item
+
+    if args.input and args.texts:
+        raise UsageError("give texts or --input, not both")
+    if args.input:
+        items = _read_input(args)
+        if not items:
+            raise UsageError(f"{args.input}: no items found")
+    elif args.texts:
+        items = [Item(text=t, line=n) for n, t in enumerate(args.texts, start=1)]
+        for item in items:
+            if not item.text.strip():
+                raise UsageError(f"argument {item.line}: empty text")
+    else:
+        raise UsageError("nothing to classify: give TEXT arguments or --input FILE (see labor-topics classify --help)")
+    model = _load(args.model)
+    texts = [item.model_text for item in items]
+    predictions = []
+    chunk = 1000
+    show_bar = args.input is not None and len(texts) > chunk
+    from tqdm import tqdm
+
+    with tqdm(total=len(texts), disable=not show_bar, unit="item", file=sys.stderr, desc="classify") as bar:
+        for start in range(0, len(texts), chunk):
+            part = texts[start : start + chunk]
+            predictions.extend(model.classify_batch(part, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs))
+            bar.update(len(part))
+    explanations = [model.explain(t) for t in texts] if args.explain else None
+    _write_output(args.output, _format(items, predictions, explanations, args.format))
+    return 0
+
+
+def _train(args) -> int:
+    from .selection import GRID
+    from .training import build
+
+    if args.list_configs:
+        for name, params in GRID.items():
+            print(f"{name:40s} {params}")
+        return 0
+    for path in args.data + args.heldout:
+        if not os.path.isfile(path):
+            raise UsageError(f"{path}: no such file")
+    if os.path.isdir(args.output):
+        raise UsageError(f"{args.output}: is a directory; give a file name such as model.npz")
+    grid = None
+    if args.config:
+        if args.config not in GRID:
+            raise UsageError(f"unknown configuration {args.config!r}; see labor-topics train --list-configs")
+        grid = {args.config: GRID[args.config]}
+    log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    try:
+        model, card, _ = build(args.data, heldout_paths=args.heldout, refit_with_heldout=args.refit_with_heldout,
+                               grid=grid, folds=args.folds, repeats=args.repeats, seed=args.seed,
+                               include_bundled=args.include_bundled, progress=sys.stderr.isatty(), log=log)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    from .model_file import card_path
+    from .training import file_sha256
+
+    model.save(args.output, card)
+    log(f"wrote {args.output} (sha256 {file_sha256(args.output)[:12]}…) and its card {card_path(args.output)}")
+    return 0
+
+
+def main(argv=None) -> int:
+    import jieba  # the CLI, not the library, quiets jieba's log messages
+
+    jieba.setLogLevel(logging.WARNING)
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "classify":
+            return _classify(args)
+        return _train(args)
+    except (UsageError, InputError) as exc:
+        print(f"labor-topics: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("labor-topics: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

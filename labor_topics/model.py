@@ -1,0 +1,189 @@
+"""A fitted model at prediction time: normalise -> tokenise -> features -> scores -> probabilities.
+
+:class:`Model` needs numpy and scipy.sparse only (scikit-learn is not imported on this path). It is what
+``load_model`` returns and what ``train`` builds.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .calibration import softmax
+from .features import Analysis, TfidfSpace, analyse, terms
+from .labels import LABELS
+from .normalize import normalize
+from .prediction import Prediction
+from .tokenize import get_tokenizer
+
+__all__ = ["Model", "check_text", "DEFAULT_MAX_CHARS"]
+
+#: Only the first this-many characters of a text are read (a parameter of every model).
+DEFAULT_MAX_CHARS = 20_000
+
+
+def check_text(text) -> str:
+    """Raise ``TypeError`` for a non-string and ``ValueError`` for blank text; return the text."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("text is empty or whitespace only; give the item's title and/or body")
+    return text
+
+
+def analyse_texts(texts: Iterable[str], hmm: bool, max_chars: int = DEFAULT_MAX_CHARS) -> list[Analysis]:
+    """Normalise and tokenise each text (the first ``max_chars`` characters)."""
+    tokenizer = get_tokenizer(hmm)
+    out = []
+    for text in texts:
+        normalised = normalize(text[:max_chars])
+        out.append(analyse(normalised, tokenizer.cut(normalised)))
+    return out
+
+
+def _resolve_threshold(threshold, default: float | None) -> float | None:
+    if threshold is None:
+        return None
+    if isinstance(threshold, str):
+        if threshold != "default":
+            raise ValueError(f"threshold must be a number in [0, 1], None or 'default', got {threshold!r}")
+        return default
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= float(threshold) <= 1.0:
+        raise ValueError(f"threshold must be a number in [0, 1], None or 'default', got {threshold!r}")
+    return float(threshold)
+
+
+def _resolve_top_k(top_k) -> int:
+    if top_k is None:
+        return len(LABELS)
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+        raise ValueError(f"top_k must be a positive whole number or None, got {top_k!r}")
+    return min(top_k, len(LABELS))
+
+
+class Model:
+    """A fitted section classifier (see the package doc for the methods)."""
+
+    def __init__(self, *, space: TfidfSpace, coef: np.ndarray, intercept: np.ndarray, temperature: float,
+                 config: dict, default_threshold: float | None = None, card: dict | None = None,
+                 path: str | None = None):
+        self.space = space
+        self.coef = coef
+        self.intercept = intercept
+        self.temperature = float(temperature)
+        self.config = dict(config)
+        self.default_threshold = default_threshold
+        self.card = card or {}
+        self.path = path
+        self._coef_t = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ pickling (joblib workers)
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_coef_t"] = None
+        state["_lock"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ the data path
+    @property
+    def classes_(self) -> np.ndarray:
+        return np.array(LABELS)
+
+    @property
+    def max_chars(self) -> int:
+        return int(self.config.get("max_chars", DEFAULT_MAX_CHARS))
+
+    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
+        return analyse_texts(texts, bool(self.config.get("hmm", False)), self.max_chars)
+
+    def features(self, analyses: Sequence[Analysis]):
+        word = self.config.get("word_ngrams")
+        char = self.config.get("char_ngrams")
+        return self.space.transform([terms(a, word and tuple(word), char and tuple(char)) for a in analyses])
+
+    def decision_from_analyses(self, analyses: Sequence[Analysis]) -> np.ndarray:
+        if self._coef_t is None:
+            with self._lock:
+                if self._coef_t is None:
+                    self._coef_t = np.ascontiguousarray(self.coef.T)
+        return np.asarray(self.features(analyses) @ self._coef_t) + self.intercept
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw linear scores, shape (n, 5), columns in :data:`LABELS` order."""
+        return self.decision_from_analyses(self.analyse([check_text(t) for t in texts]))
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, shape (n, 5), columns in :data:`LABELS` order."""
+        return softmax(self.decision_function(texts), self.temperature)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+
+    # ------------------------------------------------------------ the public, fastText-plain calls
+    def _predictions(self, proba: np.ndarray, threshold, top_k) -> list[Prediction]:
+        cut = _resolve_threshold(threshold, self.default_threshold)
+        k = _resolve_top_k(top_k)
+        out = []
+        for row in proba.tolist():
+            order = sorted(range(len(LABELS)), key=lambda j: (-row[j], j))
+            best = order[0]
+            out.append(Prediction(
+                label=None if cut is not None and row[best] < cut else LABELS[best],
+                score=row[best],
+                scores={LABELS[j]: row[j] for j in range(len(LABELS))},
+                top=tuple((LABELS[j], row[j]) for j in order[:k]),
+            ))
+        return out
+
+    def classify(self, text: str, *, threshold=None, top_k=None) -> Prediction:
+        """Classify one text (see :func:`labor_topics.classify`)."""
+        return self._predictions(self.predict_proba([text]), threshold, top_k)[0]
+
+    def classify_batch(self, texts: Iterable[str], *, threshold=None, top_k=None, n_jobs: int = 1,
+                       chunk_size: int = 1000) -> list[Prediction]:
+        """Classify many texts; the same results as :meth:`classify` one by one."""
+        texts = [check_text(t) for t in texts]
+        _resolve_threshold(threshold, self.default_threshold)
+        _resolve_top_k(top_k)
+        if not texts:
+            return []
+        if n_jobs == 1 or len(texts) <= chunk_size:
+            proba = self.predict_proba(texts)
+        else:
+            import joblib
+
+            chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), chunk_size)]
+            parts = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(self.predict_proba)(c) for c in chunks)
+            proba = np.vstack(parts)
+        return self._predictions(proba, threshold, top_k)
+
+    def explain(self, text: str, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` features that pushed ``text`` most towards its predicted section, with their weight
+        (feature value times the section's coefficient minus the mean over sections). Names start with
+        ``w:`` (word n-gram) or ``c:`` (character n-gram)."""
+        analyses = self.analyse([check_text(text)])
+        x = self.features(analyses).tocsr()
+        scores = np.asarray(x @ self.coef.T) + self.intercept
+        best = int(np.argmax(scores[0]))
+        cols, vals = x.indices, x.data
+        weights = vals * (self.coef[best, cols] - self.coef[:, cols].mean(axis=0))
+        order = np.argsort(-weights, kind="stable")[:k]
+        return [(str(self.space.vocabulary[cols[i]]), float(weights[i])) for i in order if weights[i] > 0]
+
+    # ------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike, card: dict | None = None) -> str:
+        """Write the model (and its card beside it, ``<path>.card.json``) atomically; return the path."""
+        from .model_file import save_model
+
+        return save_model(self, path, card=card)
+
+    def __repr__(self) -> str:
+        return f"Model(features={len(self.space)}, config={self.config!r})"

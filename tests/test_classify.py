@@ -1,0 +1,112 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+import labor_topics
+from labor_topics import LABELS, Prediction, classify, classify_batch
+
+from conftest import OWN_HEADLINES
+
+ALL_HEADLINES = [(label, text) for label, texts in OWN_HEADLINES.items() for text in texts]
+
+
+@pytest.mark.parametrize("gold, text", ALL_HEADLINES)
+def test_clear_headlines_get_their_section(gold, text):
+    assert classify(text).label == gold
+
+
+def test_traditional_characters_get_the_same_prediction():
+    simplified = "工会驿站为外卖骑手送上清凉饮品 职工服务更贴心"
+    traditional = "工會驛站為外賣騎手送上清涼飲品 職工服務更貼心"
+    assert classify(traditional) == classify(simplified)
+
+
+def test_prediction_fields():
+    p = classify("县总工会举办基层工会干部培训班")
+    assert isinstance(p, Prediction)
+    assert list(p.scores) == list(LABELS)
+    assert sum(p.scores.values()) == pytest.approx(1.0)
+    assert [label for label, _ in p.top] == sorted(LABELS, key=lambda l: -p.scores[l])
+    assert p.top[0] == (p.label, p.score)
+    assert p.score == max(p.scores.values())
+    with pytest.raises(AttributeError):
+        p.label = "x"
+
+
+def test_top_k_and_threshold():
+    text = "县总工会举办基层工会干部培训班"
+    p = classify(text, top_k=2)
+    assert len(p.top) == 2
+    assert classify(text, threshold=1.0).label is None
+    assert classify(text, threshold=0.0).label == "组织建设"
+    default = labor_topics.load_model().default_threshold
+    assert 0 < default < 1
+    q = classify(text, threshold="default")
+    assert q.label == ("组织建设" if q.score >= default else None)
+
+
+@pytest.mark.parametrize("bad, error", [(None, TypeError), (b"bytes", TypeError), (42, TypeError), (["a"], TypeError),
+                                        ("", ValueError), ("  \n\t ", ValueError)])
+def test_bad_input(bad, error):
+    with pytest.raises(error):
+        classify(bad)
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.1, "high", True])
+def test_bad_threshold(bad):
+    with pytest.raises(ValueError, match="threshold"):
+        classify("工会", threshold=bad)
+
+
+@pytest.mark.parametrize("text", ["Hello world", "12345", "!!!", "😀" * 10, "工" * 50_000])
+def test_any_other_string_gets_a_prediction(text):
+    p = classify(text)
+    assert p.label in LABELS and sum(p.scores.values()) == pytest.approx(1.0)
+
+
+def test_long_text_reads_only_the_first_max_chars(model):
+    head = "市总工会开展送清凉活动。" * 2000
+    assert len(head) > model.max_chars
+    assert model.classify(head + "集体协商" * 100_000) == model.classify(head[: model.max_chars])
+
+
+def test_batch_equals_single(seed_items):
+    texts = [i.model_text for i in seed_items] + [t for _, t in ALL_HEADLINES]
+    assert classify_batch(texts, top_k=3, threshold="default") == [classify(t, top_k=3, threshold="default") for t in texts]
+
+
+def test_batch_with_two_processes_equals_one(model, seed_items):
+    texts = [i.model_text for i in seed_items] * 3
+    assert model.classify_batch(texts, n_jobs=2, chunk_size=20) == model.classify_batch(texts)
+
+
+def test_batch_validates_every_text():
+    with pytest.raises(TypeError):
+        classify_batch(["工会", None])
+    assert classify_batch([]) == []
+
+
+def test_explain_names_terms_of_the_text(model):
+    terms = model.explain("快递企业召开工资集体协商会议签订集体合同", k=5)
+    assert 1 <= len(terms) <= 5
+    assert all(name.startswith(("w:", "c:")) and weight > 0 for name, weight in terms)
+    assert any("协商" in name for name, _ in terms)
+    assert [w for _, w in terms] == sorted((w for _, w in terms), reverse=True)
+
+
+def test_import_is_light_and_classify_leaves_jieba_global_state_alone():
+    code = (
+        "import sys, logging, labor_topics\n"
+        "assert 'jieba' not in sys.modules and 'sklearn' not in sys.modules and 'numpy' not in sys.modules\n"
+        "import jieba\n"
+        "level = logging.getLogger('jieba').level\n"
+        "labor_topics.classify('工会')\n"
+        "assert 'sklearn' not in sys.modules\n"
+        "assert not jieba.dt.initialized, 'the global tokenizer was initialised'\n"
+        "assert logging.getLogger('jieba').level == level\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"

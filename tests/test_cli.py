@@ -1,0 +1,95 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from labor_topics import LABELS
+from labor_topics.cli import main
+
+from conftest import DIGEST_000, DIGEST_001, TRAIN
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "labor_topics", *map(str, args)], capture_output=True, text=True,
+                          input=stdin)
+
+
+def test_classify_a_digest_prints_a_table(capsys):
+    assert main(["classify", "--input", str(DIGEST_000)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["#", "section", "score", "gold", "item"]
+    assert len([line for line in out if line[:1].isdigit()]) == 16
+    assert out[-1].startswith("agreement with the file's sections: ")
+
+
+def test_classify_texts_as_jsonl(capsys):
+    assert main(["classify", "县总工会举办基层工会干部培训班", "工会为困难职工送去慰问金和年货", "--format", "jsonl", "--top-k", "2"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["label"] for r in records] == ["组织建设", "维权服务"]
+    assert all(len(r["top"]) == 2 and r["index"] == n for n, r in enumerate(records, start=1))
+
+
+def test_classify_csv_output_file_has_a_bom(tmp_path):
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--input", str(DIGEST_001), "--format", "csv", "--output", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith("\ufeffindex,label,score,gold,".encode("utf-8"))
+    assert data.count(b"\r\n") == 26
+
+
+def test_stdin_one_item_a_line():
+    result = run("classify", "--input", "-", "--lines", "--format", "jsonl", stdin="物流园区联合工会成立\n\n快递企业召开工资集体协商会议\n")
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["label"] for line in result.stdout.splitlines()] == ["组织建设", "构建和谐劳动关系"]
+    assert "Building prefix dict" not in result.stderr
+
+
+def test_bad_jsonl_exits_2_naming_file_and_line_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "工会"}\n{"text": 5}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("classify", "--input", bad, "--output", out)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"labor-topics: error: {bad}:2: 'text' must be a string, got int"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["classify"], "nothing to classify"),
+    (["classify", "--input", "missing.jsonl"], "missing.jsonl: no such file"),
+    (["classify", "工会", "--model", "missing.npz"], "missing.npz: no such model file"),
+    (["classify", "   "], "argument 1: empty text"),
+    (["train", "--data", "missing.jsonl", "--output", "m.npz"], "missing.jsonl: no such file"),
+])
+def test_usage_errors_exit_2_with_one_line(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_bad_option_value_exits_2():
+    result = run("classify", "工会", "--threshold", "2")
+    assert result.returncode == 2 and "expected a number in [0, 1]" in result.stderr
+
+
+def test_train_writes_model_and_card(tmp_path):
+    small = tmp_path / "small.jsonl"
+    lines = [line for line in TRAIN.read_text(encoding="utf-8").splitlines()][:200]
+    small.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "m.npz"
+    result = run("train", "--data", DIGEST_000, DIGEST_001, small, "--config", "words1+chars13-svm-C1-balanced",
+                 "--repeats", "1", "--output", out)
+    assert result.returncode == 0, result.stderr
+    assert "words1+chars13-svm-C1-balanced" in result.stderr and "default threshold" in result.stderr
+    card = json.loads((tmp_path / "m.card.json").read_text(encoding="utf-8"))
+    assert card["config_name"] == "words1+chars13-svm-C1-balanced"
+    assert set(card["counts"]) == set(LABELS)
+    check = run("classify", "县总工会举办基层工会干部培训班", "--model", out, "--format", "jsonl")
+    assert check.returncode == 0 and json.loads(check.stdout)["label"] in LABELS
+
+
+def test_help_documents_exit_codes():
+    result = run("classify", "--help")
+    assert result.returncode == 0 and "exit codes:" in result.stdout
