@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -92,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--explain", action="store_true", help="add the terms that pushed each prediction")
     c.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
     c.add_argument("--jobs", "-j", type=_positive, default=1, help="worker processes (default 1)")
+    c.add_argument("--on-error", choices=["stop", "skip"], default="stop",
+                   help="a bad line in a JSONL/CSV input: stop (exit 2, the default) or skip it and report it on stderr")
 
     t = sub.add_parser("train", help="choose a configuration by cross-validation, fit, write model and card",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -112,18 +115,6 @@ def _parser() -> argparse.ArgumentParser:
 # ------------------------------------------------------------------ helpers
 
 
-def _write_output(path: str | None, text: str) -> None:
-    if path is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from .model_file import _atomic_write
-
-    if os.path.isdir(path):
-        raise UsageError(f"{path}: is a directory; give a file name for --output")
-    _atomic_write(path, text.encode("utf-8"))
-
-
 def _load(model_path):
     from . import load_model
 
@@ -135,70 +126,85 @@ def _load(model_path):
         raise UsageError(str(exc)) from None
 
 
-def _read_input(args):
+def _read_input(args, skipped: list):
     from .readers import parse_items, read_items
 
     fmt = "lines" if args.lines else args.input_format
+    on_error = None
+    if args.on_error == "skip":
+        def on_error(exc):
+            skipped.append(exc)
+            print(f"labor-topics: skipped {exc}", file=sys.stderr)
     try:
         if args.input == "-":
             try:
                 content = sys.stdin.buffer.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise UsageError("<stdin>: not UTF-8 text") from None
-            return parse_items(content.replace("\r\n", "\n"), fmt, "<stdin>")
-        return read_items(args.input, fmt)
+            return parse_items(content.replace("\r\n", "\n"), fmt, "<stdin>", on_error=on_error)
+        return read_items(args.input, fmt, on_error=on_error)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
 
 
-def _format(items, predictions, explanations, fmt: str) -> str:
-    show_gold = any(i.label for i in items)
-    if fmt == "jsonl":
-        lines = []
-        for n, (item, pred) in enumerate(zip(items, predictions), start=1):
-            record = {"index": n, "title": item.title or None, "label": pred.label, "score": round(pred.score, 6),
-                      "top": [[label, round(score, 6)] for label, score in pred.top]}
-            if item.id:
-                record["id"] = item.id
-            if item.label:
-                record["gold"] = item.label
-            if explanations:
-                record["explain"] = [[name, round(w, 6)] for name, w in explanations[n - 1]]
-            lines.append(json.dumps(record, ensure_ascii=False))
-        return "\n".join(lines) + "\n"
-    if fmt == "csv":
+class _Table:
+    """Streaming output: a header, then rows chunk by chunk, then a footer."""
+
+    def __init__(self, fmt: str, show_gold: bool):
+        self.fmt, self.show_gold = fmt, show_gold
+        self.index = 0
+        self.hits = self.scored = 0
+
+    def header(self) -> str:
+        if self.fmt == "jsonl":
+            return ""
+        if self.fmt == "csv":
+            buf = io.StringIO()
+            cols = ["index", "label", "score", *(["gold"] if self.show_gold else []),
+                    *[f"score_{label}" for label in LABELS], "title", "text"]
+            csv.writer(buf, lineterminator="\r\n").writerow(cols)
+            return "\ufeff" + buf.getvalue()
+        return self._table_row(["#", "section", "score", *(["gold"] if self.show_gold else []), "item"])
+
+    def _table_row(self, cells) -> str:
+        widths = [6, 16, 5, 16, 0] if self.show_gold else [6, 16, 5, 0]
+        return "  ".join(_pad(c, w) for c, w in zip(cells, widths)).rstrip() + "\n"
+
+    def rows(self, items, predictions, explanations) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
-        header = ["index", "label", "score", *[f"score_{label}" for label in LABELS], "title", "text"]
-        if show_gold:
-            header.insert(3, "gold")
-        writer.writerow(header)
-        for n, (item, pred) in enumerate(zip(items, predictions), start=1):
-            row = [n, pred.label or "", f"{pred.score:.4f}", *[f"{pred.scores[label]:.4f}" for label in LABELS],
-                   item.title, item.text]
-            if show_gold:
-                row.insert(3, item.label or "")
-            writer.writerow(row)
-        return "\ufeff" + buf.getvalue()
-    rows = []
-    header = ["#", "section", "score"] + (["gold"] if show_gold else []) + ["item"]
-    for n, (item, pred) in enumerate(zip(items, predictions), start=1):
-        row = [str(n), pred.label or "(待定)", f"{pred.score:.2f}"]
-        if show_gold:
-            row.append(item.label or "")
-        row.append(_short(item.title or item.text))
-        rows.append(row)
-        if explanations:
-            rows.append(["", "", "", *([""] if show_gold else []),
-                         "  " + ", ".join(f"{name[2:]}({w:+.2f})" for name, w in explanations[n - 1][:6])])
-    widths = [max(_width(r[j]) for r in [header] + rows) for j in range(len(header))]
-    out = ["  ".join(_pad(cell, widths[j]) for j, cell in enumerate(row)).rstrip() for row in [header] + rows]
-    if show_gold:
-        scored = [(i, p) for i, p in zip(items, predictions) if i.label in LABELS]
-        if scored:
-            hits = sum(1 for i, p in scored if p.top[0][0] == i.label)
-            out.append(f"\nagreement with the file's sections: {hits}/{len(scored)} (items of other sections not counted)")
-    return "\n".join(out) + "\n"
+        for k, (item, pred) in enumerate(zip(items, predictions)):
+            self.index += 1
+            n = self.index
+            if item.label in LABELS:
+                self.scored += 1
+                self.hits += pred.top[0][0] == item.label
+            if self.fmt == "jsonl":
+                record = {"index": n, "title": item.title or None, "label": pred.label, "score": round(pred.score, 6),
+                          "top": [[label, round(score, 6)] for label, score in pred.top]}
+                if item.id:
+                    record["id"] = item.id
+                if item.label:
+                    record["gold"] = item.label
+                if explanations:
+                    record["explain"] = [[name, round(w, 6)] for name, w in explanations[k]]
+                buf.write(json.dumps(record, ensure_ascii=False) + "\n")
+            elif self.fmt == "csv":
+                writer.writerow([n, pred.label or "", f"{pred.score:.4f}", *([item.label or ""] if self.show_gold else []),
+                                 *[f"{pred.scores[label]:.4f}" for label in LABELS], item.title, item.text])
+            else:
+                buf.write(self._table_row([str(n), pred.label or "(待定)", f"{pred.score:.2f}",
+                                           *([item.label or ""] if self.show_gold else []), _short(item.title or item.text)]))
+                if explanations:
+                    terms = ", ".join(f"{name[2:]}({w:+.2f})" for name, w in explanations[k][:6])
+                    buf.write(self._table_row(["", "", "", *([""] if self.show_gold else []), "  " + terms]))
+        return buf.getvalue()
+
+    def footer(self) -> str:
+        if self.fmt == "table" and self.scored:
+            return (f"\nagreement with the file's sections: {self.hits}/{self.scored} "
+                    "(items of other sections not counted)\n")
+        return ""
 
 
 def _classify(args) -> int:
@@ -206,8 +212,9 @@ def _classify(args) -> int:
 
     if args.input and args.texts:
         raise UsageError("give texts or --input, not both")
+    skipped: list = []
     if args.input:
-        items = _read_input(args)
+        items = _read_input(args, skipped)
         if not items:
             raise UsageError(f"{args.input}: no items found")
     elif args.texts:
@@ -218,19 +225,33 @@ def _classify(args) -> int:
     else:
         raise UsageError("nothing to classify: give TEXT arguments or --input FILE (see labor-topics classify --help)")
     model = _load(args.model)
-    texts = [item.model_text for item in items]
-    predictions = []
+    if args.output and os.path.isdir(args.output):
+        raise UsageError(f"{args.output}: is a directory; give a file name for --output")
+    table = _Table(args.format, show_gold=any(i.label for i in items))
     chunk = 1000
-    show_bar = args.input is not None and len(texts) > chunk
     from tqdm import tqdm
 
-    with tqdm(total=len(texts), disable=not show_bar, unit="item", file=sys.stderr, desc="classify") as bar:
-        for start in range(0, len(texts), chunk):
-            part = texts[start : start + chunk]
-            predictions.extend(model.classify_batch(part, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs))
+    from .atomic import atomic_writer
+
+    # Output streams chunk by chunk; with --output it goes to a temporary file renamed into place at the
+    # end, so an error or Ctrl-C leaves no partial file.
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(atomic_writer(args.output, text=True)) if args.output else sys.stdout
+        bar = stack.enter_context(tqdm(total=len(items), disable=not (args.input and len(items) > chunk),
+                                       unit="item", file=sys.stderr, desc="classify"))
+        out.write(table.header())
+        for start in range(0, len(items), chunk):
+            part = items[start : start + chunk]
+            texts = [item.model_text for item in part]
+            predictions = model.classify_batch(texts, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs)
+            explanations = [model.explain(t) for t in texts] if args.explain else None
+            out.write(table.rows(part, predictions, explanations))
             bar.update(len(part))
-    explanations = [model.explain(t) for t in texts] if args.explain else None
-    _write_output(args.output, _format(items, predictions, explanations, args.format))
+        out.write(table.footer())
+        out.flush()
+    if args.input and (args.output or skipped):
+        print(f"labor-topics: {len(items)} item(s) classified, {len(skipped)} line(s) skipped"
+              + (f", written to {args.output}" if args.output else ""), file=sys.stderr)
     return 0
 
 

@@ -21,11 +21,11 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 
+from .atomic import atomic_write
 from .errors import ModelFileError
 from .features import TfidfSpace
 from .labels import LABELS
@@ -35,7 +35,7 @@ __all__ = ["ModelFileError", "save_model", "load_model_file", "card_path", "FORM
 FORMAT = "labor-topics-model"
 FORMAT_VERSION = 1
 _ARRAYS = ("vocabulary", "idf", "coef", "intercept")
-_MAX_MEMBER_BYTES = 512 * 1024 * 1024
+_MAX_MEMBER_BYTES = 256 * 1024 * 1024  # declared uncompressed size of all members together
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -48,25 +48,6 @@ def _npy_bytes(array: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.lib.format.write_array(buf, np.ascontiguousarray(array), allow_pickle=False)
     return buf.getvalue()
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def model_bytes(model) -> bytes:
@@ -112,8 +93,8 @@ def save_model(model, path: str | os.PathLike, card: dict | None = None) -> str:
     data = model_bytes(model)
     card = dict(card if card is not None else model.card)
     card["model_file"] = {"name": os.path.basename(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    _atomic_write(path, data)
-    _atomic_write(card_path(path), (json.dumps(card, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    atomic_write(path, data)
+    atomic_write(card_path(path), (json.dumps(card, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return path
 
 
@@ -122,14 +103,28 @@ def _fail(path, reason):
 
 
 def load_model_file(path: str | os.PathLike):
-    """Load a model saved by :func:`save_model` (and its card when present). Runs no code from the file."""
+    """Load a model saved by :func:`save_model` (and its card when present). Runs no code from the file.
+
+    Raises ``FileNotFoundError`` for a missing path and :class:`ModelFileError` for anything else wrong.
+    """
+    path = os.fspath(path)
+    try:
+        return _load(path)
+    except (ModelFileError, FileNotFoundError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a damaged file must never surface as a numpy or zipfile traceback
+        raise ModelFileError(path, f"damaged model file ({type(exc).__name__}: {exc})") from None
+
+
+def _load(path: str):
     from .model import Model
 
-    path = os.fspath(path)
     if os.path.isdir(path):
         _fail(path, "is a directory, not a model file")
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such model file")
+    if os.path.getsize(path) > _MAX_MEMBER_BYTES:
+        _fail(path, f"{os.path.getsize(path)} bytes: too large for a model file (refused unread)")
     with open(path, "rb") as fh:
         data = fh.read()
     if data[:1] == b"\x80" or data[:2] in (b"(d", b"(l", b"}q", b"]q"):
@@ -211,6 +206,12 @@ def load_model_file(path: str | os.PathLike):
             with open(cpath, encoding="utf-8") as fh:
                 card = json.load(fh)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            card = {}
+        recorded = card.get("model_file", {}).get("sha256") if isinstance(card, dict) and isinstance(card.get("model_file"), dict) else None
+        if recorded != hashlib.sha256(data).hexdigest():
+            import warnings
+
+            warnings.warn(f"{cpath}: this card does not describe {path} (sha256 differs); ignoring it", stacklevel=2)
             card = {}
     return Model(
         space=TfidfSpace(arrays["vocabulary"], arrays["idf"]),

@@ -142,32 +142,40 @@ def _make_item(path: str, line: int, record: dict, need_label: bool) -> Item:
     )
 
 
-def read_jsonl(path: str | os.PathLike, need_label: bool = False) -> list[Item]:
+def read_jsonl(path: str | os.PathLike, need_label: bool = False, on_error=None) -> list[Item]:
     """One JSON object a line with ``text``, optional ``title``, ``label``, ``source_url``, ``id``."""
-    return parse_jsonl(_read_text_file(path), os.fspath(path), need_label)
+    return parse_jsonl(_read_text_file(path), os.fspath(path), need_label, on_error)
 
 
-def parse_jsonl(content: str, source: str = "<text>", need_label: bool = False) -> list[Item]:
+def _jsonl_item(source: str, number: int, line: str, need_label: bool) -> Item:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, number, f"not valid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise InputError(source, number, "expected a JSON object")
+    return _make_item(source, number, record, need_label)
+
+
+def parse_jsonl(content: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
     items = []
     for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, number, f"not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise InputError(source, number, "expected a JSON object")
-        items.append(_make_item(source, number, record, need_label))
+        if line.strip():
+            try:
+                items.append(_jsonl_item(source, number, line, need_label))
+            except InputError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
     return items
 
 
-def read_csv(path: str | os.PathLike, need_label: bool = False) -> list[Item]:
+def read_csv(path: str | os.PathLike, need_label: bool = False, on_error=None) -> list[Item]:
     """A CSV file with a header naming ``text`` (required), ``label``, ``title`` (optional)."""
-    return parse_csv(_read_text_file(path), os.fspath(path), need_label)
+    return parse_csv(_read_text_file(path), os.fspath(path), need_label, on_error)
 
 
-def parse_csv(content: str, source: str = "<text>", need_label: bool = False) -> list[Item]:
+def parse_csv(content: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
     path = source
     reader = csv.DictReader(io.StringIO(content, newline=""))
     try:
@@ -182,9 +190,14 @@ def parse_csv(content: str, source: str = "<text>", need_label: bool = False) ->
     items = []
     try:
         for record in reader:
-            if None in record:
-                raise InputError(path, reader.line_num, "more cells than header columns")
-            items.append(_make_item(path, reader.line_num, record, need_label))
+            try:
+                if None in record:
+                    raise InputError(path, reader.line_num, "more cells than header columns")
+                items.append(_make_item(path, reader.line_num, record, need_label))
+            except InputError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
     except csv.Error as exc:
         raise InputError(path, reader.line_num, f"not valid CSV ({exc})") from None
     return items
@@ -212,14 +225,18 @@ def split_plain(text: str, source: str = "", one_per_line: bool = False) -> list
     return items
 
 
-def parse_items(content: str, format: str, source: str = "<text>", need_label: bool = False) -> list[Item]:
-    """Items of ``content`` read as ``format`` (digest, jsonl, csv, text, lines, or auto: digest or text)."""
+def parse_items(content: str, format: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
+    """Items of ``content`` read as ``format`` (digest, jsonl, csv, text, lines, or auto: digest or text).
+
+    ``on_error``: ``None`` raises the first :class:`InputError`; a callable gets each bad line's error and
+    the line is skipped (JSONL and CSV).
+    """
     if format == "auto":
         format = "digest" if looks_like_digest(content) else "text"
     if format == "jsonl":
-        return parse_jsonl(content, source, need_label)
+        return parse_jsonl(content, source, need_label, on_error)
     if format == "csv":
-        return parse_csv(content, source, need_label)
+        return parse_csv(content, source, need_label, on_error)
     if format == "digest":
         items = parse_digest(content, source)
         if not items:
@@ -232,7 +249,7 @@ def parse_items(content: str, format: str, source: str = "<text>", need_label: b
     raise ValueError(f"unknown format {format!r}; use auto, digest, jsonl, csv, text or lines")
 
 
-def read_items(path: str | os.PathLike, format: str = "auto", need_label: bool = False) -> list[Item]:
+def read_items(path: str | os.PathLike, format: str = "auto", need_label: bool = False, on_error=None) -> list[Item]:
     """Read items from a digest, JSONL, CSV or text file.
 
     ``format="auto"`` goes by the ending: ``.jsonl``/``.json`` -> JSONL, ``.csv`` -> CSV; any other file is a
@@ -245,4 +262,4 @@ def read_items(path: str | os.PathLike, format: str = "auto", need_label: bool =
             format = "jsonl"
         elif lower.endswith(".csv"):
             format = "csv"
-    return parse_items(_read_text_file(path), format, path, need_label)
+    return parse_items(_read_text_file(path), format, path, need_label, on_error)

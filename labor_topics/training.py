@@ -48,13 +48,31 @@ def _where(item: Item) -> str:
     return f"{item.source}:{item.line}" if item.source else f"item {item.line}"
 
 
-def prepare(items: list[Item]) -> TrainingData:
+def read_training_files(paths) -> tuple[list[Item], list[str]]:
+    """Items of labelled files, and every problem found in them (file and line), without stopping."""
+    items: list[Item] = []
+    problems: list[str] = []
+    for path in paths:
+        path = os.fspath(path)
+        try:
+            found = read_items(path, need_label=not path.lower().endswith(".txt"),
+                               on_error=lambda exc: problems.append(str(exc)))
+        except (InputError, FileNotFoundError) as exc:
+            problems.append(str(exc))
+            continue
+        if not found:
+            problems.append(f"{path}: no items")
+        items.extend(found)
+    return items, problems
+
+
+def prepare(items: list[Item], problems: list[str] = ()) -> TrainingData:
     """Check labelled items; drop exact duplicates (with a warning) and 工作动态 items.
 
-    Raises ``ValueError`` listing every problem: an item without a label, an empty text, the same text
-    with two labels, a section with fewer than 2 items.
+    Raises ``ValueError`` listing every problem (those given, from reading, and those found here): an item
+    without a label, an empty text, the same text with two labels, a section with fewer than 2 items.
     """
-    problems: list[str] = []
+    problems = list(problems)
     seen: dict[str, Item] = {}
     five, none, hashes = [], [], []
     duplicates = news = 0
@@ -235,8 +253,8 @@ def build(data_paths: list[str], *, heldout_paths: list[str] = (), refit_with_he
     paths = list(data_paths)
     if include_bundled:
         paths = bundled_training_files() + paths
-    items = [item for path in paths for item in read_items(path, need_label=not path.endswith(".txt"))]
-    data = prepare(items)
+    items, problems = read_training_files(paths)
+    data = prepare(items, problems)
     log(f"training items: {len(data.five)} {data.counts()}; 无 items: {len(data.none)}; "
         f"duplicates dropped: {data.duplicates}; 工作动态 items skipped: {data.news_items}")
     results = cross_validate(data.five, grid or GRID, folds=folds, repeats=repeats, seed=seed, progress=progress)
@@ -255,7 +273,9 @@ def build(data_paths: list[str], *, heldout_paths: list[str] = (), refit_with_he
     heldout = None
     final_data, final_paths = data, paths
     if heldout_paths:
-        held_items = [item for path in heldout_paths for item in read_items(path, need_label=True)]
+        held_items, problems = read_training_files(heldout_paths)
+        if problems:
+            raise ValueError("invalid held-out data:\n  " + "\n  ".join(problems))
         known = set(data.hashes)
         fresh = [i for i in held_items if text_hash(normalize(i.model_text)) not in known]
         est.model_.default_threshold = threshold["threshold"]
