@@ -10,9 +10,9 @@ import json
 import logging
 import os
 import sys
-import unicodedata
 
 from . import LABELS, __version__
+from .display import pad as _pad, shorten as _short
 from .errors import InputError, ModelFileError
 
 EXIT_CODES = """exit codes:
@@ -24,25 +24,6 @@ EXIT_CODES = """exit codes:
 
 class UsageError(Exception):
     """A problem with the command line or its inputs: one line on stderr, exit 2."""
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * max(0, width - _width(s))
-
-
-def _short(s: str, limit: int = 36) -> str:
-    s = " ".join(s.split())
-    out, used = "", 0
-    for c in s:
-        w = _width(c)
-        if used + w > limit:
-            return out + "…"
-        out, used = out + c, used + w
-    return out
 
 
 def _threshold(value: str):
@@ -109,6 +90,20 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--folds", type=_positive, default=5)
     t.add_argument("--repeats", type=_positive, default=3)
     t.add_argument("--seed", type=int, default=0)
+    e = sub.add_parser("evaluate", help="judge a model on labelled data, with baselines", epilog=EXIT_CODES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Held-out mode (default): score the model (the bundled one unless --model) on the "
+                                   "labelled files, leaving out items it was trained on. With --cv K: repeated "
+                                   "stratified K-fold on the files (grouped by source_url), a fresh model per fold.")
+    e.add_argument("--data", nargs="+", required=True, metavar="FILE", help="labelled files (digest, JSONL, CSV)")
+    e.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model; held-out mode)")
+    e.add_argument("--cv", type=_positive, metavar="K", help="cross-validate with K folds instead")
+    e.add_argument("--repeats", type=_positive, default=1, metavar="R", help="CV repeats (default 1)")
+    e.add_argument("--config", metavar="NAME", help="CV configuration (default: the bundled model's)")
+    e.add_argument("--seed", type=int, default=0, help="seed for folds, bootstrap and the random baseline (default 0)")
+    e.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    e.add_argument("--plot", metavar="PNG", help="draw the confusion matrix (needs the plot extra)")
+    e.add_argument("--errors", type=int, default=10, metavar="N", help="list the N most confident errors (default 10)")
     return parser
 
 
@@ -288,6 +283,52 @@ def _train(args) -> int:
     return 0
 
 
+def _evaluate(args) -> int:
+    import warnings
+
+    from .evaluation import cross_validate_items, evaluate, format_report
+    from .training import read_training_files
+
+    if args.cv and args.model:
+        raise UsageError("--cv fits fresh models; it does not take --model")
+    if args.cv is not None and args.cv < 2:
+        raise UsageError("--cv needs at least 2 folds")
+    items, problems = read_training_files(args.data)
+    if problems:
+        raise UsageError("; ".join(problems))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if args.cv:
+                from .selection import GRID
+
+                config = args.config or _load(None).card.get("config_name")
+                if config not in GRID:
+                    raise UsageError(f"unknown configuration {config!r}; see labor-topics train --list-configs")
+                report = cross_validate_items(items, config=config, folds=args.cv, repeats=args.repeats, seed=args.seed,
+                                              errors=args.errors, progress=True)
+            else:
+                report = evaluate(_load(args.model), items, seed=args.seed, errors=args.errors)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    for w in caught:
+        print(f"labor-topics: warning: {w.message}", file=sys.stderr)
+    if args.plot:
+        from .plot import plot_confusion
+
+        try:
+            warning = plot_confusion(report, args.plot)
+        except RuntimeError as exc:
+            raise UsageError(str(exc)) from None
+        if warning:
+            print(f"labor-topics: warning: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_report(report))
+    return 0
+
+
 def main(argv=None) -> int:
     import jieba  # the CLI, not the library, quiets jieba's log messages
 
@@ -296,6 +337,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "classify":
             return _classify(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
         return _train(args)
     except (UsageError, InputError) as exc:
         print(f"labor-topics: error: {exc}", file=sys.stderr)
