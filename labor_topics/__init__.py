@@ -30,6 +30,10 @@ Public API
     Fit a model on labelled items (``Item`` objects or ``(text, label)`` pairs).
 ``read_items(path, format="auto") -> list[Item]``
     Read a sectioned digest, JSONL, CSV or plain-text file; errors (:class:`InputError`) name file and line.
+``split_page(text) -> list[PageItem]``
+    The stories of a newspaper page given as plain text (``title``, ``text``, ``spans`` into the text).
+``draft_digest(items, *, model=None, threshold="default", max_body=200) -> Digest``
+    Classify items and arrange them as a draft 一周速览 (``.markdown()``, ``.to_dict()``).
 ``LABELS``
     The five sections in digest order.
 ``TopicClassifier``
@@ -50,7 +54,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "LABELS", "NONE_LABEL", "Prediction", "Item", "InputError", "ModelFileError",
-    "classify", "classify_batch", "load_model", "train", "read_items", "__version__",
+    "classify", "classify_batch", "load_model", "train", "read_items", "split_page", "draft_digest", "__version__",
 ]
 
 _model = None
@@ -85,6 +89,20 @@ def classify(text, *, threshold=None, top_k=None) -> Prediction:
 def classify_batch(texts, *, threshold=None, top_k=None, n_jobs=1) -> list[Prediction]:
     """Classify many texts with the bundled model; the same results as ``classify`` one by one."""
     return _bundled().classify_batch(texts, threshold=threshold, top_k=top_k, n_jobs=n_jobs)
+
+
+def split_page(text):
+    """The stories of a newspaper page; see :mod:`labor_topics.pages`."""
+    from .pages import split_page as _split_page
+
+    return _split_page(text)
+
+
+def draft_digest(items, *, model=None, threshold="default", max_body=200):
+    """A draft weekly digest of ``items``; see :mod:`labor_topics.digest`."""
+    from .digest import draft_digest as _draft
+
+    return _draft(items, model=model, threshold=threshold, max_body=max_body)
 
 
 def train(items, *, include_bundled=False, config=None, **params):

@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "JSONL, CSV with a 'text' column, or plain text with items separated by blank lines).")
     c.add_argument("texts", nargs="*", metavar="TEXT", help="texts to classify (title and body, or a headline)")
     c.add_argument("--input", "-i", metavar="FILE", help="read items from FILE ('-' for standard input)")
-    c.add_argument("--input-format", default="auto", choices=["auto", "digest", "jsonl", "csv", "text", "lines"],
+    c.add_argument("--input-format", default="auto", choices=["auto", "digest", "page", "jsonl", "csv", "text", "lines"],
                    help="how to read --input (default: by the file ending; a digest when section headings stand alone)")
     c.add_argument("--lines", action="store_true", help="plain text with one item a line (same as --input-format lines)")
     c.add_argument("--format", "-f", default="table", choices=["table", "jsonl", "csv"], help="output format (default table)")
@@ -90,6 +90,24 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--folds", type=_positive, default=5)
     t.add_argument("--repeats", type=_positive, default=3)
     t.add_argument("--seed", type=int, default=0)
+    d = sub.add_parser("digest", help="draft a weekly digest (一周速览) from pages, digests or items", epilog=EXIT_CODES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Read newspaper pages (split into stories), digests, JSONL or plain text, classify "
+                                   "every item and print a draft 一周速览: the five sections in digest order, items by "
+                                   "score, and 待定 for the items below the threshold. The same story from two inputs "
+                                   "appears once. Input formats (auto): .jsonl/.json -> JSONL, .csv -> CSV; otherwise a "
+                                   "digest when section headings stand alone, a page when bylines (本报讯, 本报记者) "
+                                   "start lines, else plain text with items separated by blank lines.")
+    d.add_argument("files", nargs="+", metavar="FILE", help="input files ('-' for standard input)")
+    d.add_argument("--input-format", default="auto", choices=["auto", "page", "digest", "jsonl", "csv", "text"])
+    d.add_argument("--format", "-f", default="md", choices=["md", "json"], help="Markdown (default) or JSON")
+    d.add_argument("--threshold", type=_threshold, default="default",
+                   help="items scoring below this go to 待定 (default: the model card's threshold)")
+    d.add_argument("--max-body", type=_positive, default=200, metavar="N",
+                   help="cut each body at a sentence end within N characters (default 200)")
+    d.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
+    d.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+
     e = sub.add_parser("evaluate", help="judge a model on labelled data, with baselines", epilog=EXIT_CODES,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Held-out mode (default): score the model (the bundled one unless --model) on the "
@@ -283,6 +301,36 @@ def _train(args) -> int:
     return 0
 
 
+def _digest(args) -> int:
+    from .atomic import atomic_writer
+    from .digest import draft_digest
+    from .readers import parse_items, read_items
+
+    items = []
+    for path in args.files:
+        try:
+            if path == "-":
+                content = sys.stdin.buffer.read().decode("utf-8-sig").replace("\r\n", "\n")
+                items.extend(parse_items(content, args.input_format, "<stdin>"))
+            else:
+                items.extend(read_items(path, args.input_format))
+        except FileNotFoundError as exc:
+            raise UsageError(str(exc)) from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{path}: not UTF-8 text") from None
+    threshold = args.threshold
+    digest = draft_digest(items, model=_load(args.model), threshold=threshold, max_body=args.max_body)
+    text = json.dumps(digest.to_dict(), ensure_ascii=False, indent=1) + "\n" if args.format == "json" else digest.markdown()
+    if args.output:
+        if os.path.isdir(args.output):
+            raise UsageError(f"{args.output}: is a directory; give a file name for --output")
+        with atomic_writer(args.output, text=True) as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _evaluate(args) -> int:
     import warnings
 
@@ -339,6 +387,8 @@ def main(argv=None) -> int:
             return _classify(args)
         if args.command == "evaluate":
             return _evaluate(args)
+        if args.command == "digest":
+            return _digest(args)
         return _train(args)
     except (UsageError, InputError) as exc:
         print(f"labor-topics: error: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 
 from .errors import InputError
@@ -99,6 +100,25 @@ def parse_digest(text: str, source: str = "") -> list[Item]:
             title, title_line = pending
             items.append(Item(text=line, title=title, label=section, source=source, line=title_line))
             pending = None
+    return items
+
+
+_PAGE_MARKERS = re.compile(r"^\s*(?:本报讯|本报\S{0,16}电|本报(?:特约|见习)?(?:记者|通讯员))", re.MULTILINE)
+
+
+def looks_like_page(text: str) -> bool:
+    """True when newspaper bylines (本报讯, 本报记者 …) start lines: a page to split into stories."""
+    return bool(_PAGE_MARKERS.search(text))
+
+
+def parse_page(text: str, source: str = "") -> list[Item]:
+    """The stories of a newspaper page (see :func:`labor_topics.pages.split_page`), as items."""
+    from .pages import split_page
+
+    items = []
+    for story in split_page(text):
+        line = text.count("\n", 0, story.spans[0][0]) + 1
+        items.append(Item(text=story.text, title=story.title, source=source, line=line))
     return items
 
 
@@ -226,13 +246,16 @@ def split_plain(text: str, source: str = "", one_per_line: bool = False) -> list
 
 
 def parse_items(content: str, format: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
-    """Items of ``content`` read as ``format`` (digest, jsonl, csv, text, lines, or auto: digest or text).
+    """Items of ``content`` read as ``format`` (digest, page, jsonl, csv, text, lines; or auto: a digest when
+    section headings stand alone on two or more lines, else a newspaper page when bylines start lines, else text).
 
     ``on_error``: ``None`` raises the first :class:`InputError`; a callable gets each bad line's error and
     the line is skipped (JSONL and CSV).
     """
     if format == "auto":
-        format = "digest" if looks_like_digest(content) else "text"
+        format = "digest" if looks_like_digest(content) else "page" if looks_like_page(content) else "text"
+    if format == "page":
+        return parse_page(content, source)
     if format == "jsonl":
         return parse_jsonl(content, source, need_label, on_error)
     if format == "csv":
@@ -246,14 +269,15 @@ def parse_items(content: str, format: str, source: str = "<text>", need_label: b
         if need_label:
             raise InputError(source, None, "plain text has no labels; use JSONL, CSV or a sectioned digest")
         return split_plain(content, source, one_per_line=format == "lines")
-    raise ValueError(f"unknown format {format!r}; use auto, digest, jsonl, csv, text or lines")
+    raise ValueError(f"unknown format {format!r}; use auto, digest, page, jsonl, csv, text or lines")
 
 
 def read_items(path: str | os.PathLike, format: str = "auto", need_label: bool = False, on_error=None) -> list[Item]:
     """Read items from a digest, JSONL, CSV or text file.
 
     ``format="auto"`` goes by the ending: ``.jsonl``/``.json`` -> JSONL, ``.csv`` -> CSV; any other file is a
-    digest when two or more section headings stand alone on a line, plain text otherwise.
+    digest when two or more section headings stand alone on a line, a newspaper page (split into stories)
+    when bylines such as 本报讯 or 本报记者 start lines, plain text otherwise.
     """
     path = os.fspath(path)
     if format == "auto":
