@@ -140,7 +140,8 @@ def _load(model_path):
 
 
 def _read_input(args, skipped: list):
-    from .readers import parse_items, read_items
+    """The items of --input, as an iterator (JSONL and one-item-a-line files are streamed)."""
+    from .readers import iter_items, parse_items
 
     fmt = "lines" if args.lines else args.input_format
     on_error = None
@@ -148,16 +149,13 @@ def _read_input(args, skipped: list):
         def on_error(exc):
             skipped.append(exc)
             print(f"labor-topics: skipped {exc}", file=sys.stderr)
-    try:
-        if args.input == "-":
-            try:
-                content = sys.stdin.buffer.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise UsageError("<stdin>: not UTF-8 text") from None
-            return parse_items(content.replace("\r\n", "\n"), fmt, "<stdin>", on_error=on_error)
-        return read_items(args.input, fmt, on_error=on_error)
-    except FileNotFoundError as exc:
-        raise UsageError(str(exc)) from None
+    if args.input == "-":
+        try:
+            content = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UsageError("<stdin>: not UTF-8 text") from None
+        return iter(parse_items(content.replace("\r\n", "\n"), fmt, "<stdin>", on_error=on_error))
+    return iter_items(args.input, fmt, on_error=on_error)
 
 
 class _Table:
@@ -221,49 +219,60 @@ class _Table:
 
 
 def _classify(args) -> int:
+    import itertools
+
     from .readers import Item
 
     if args.input and args.texts:
         raise UsageError("give texts or --input, not both")
     skipped: list = []
+    chunk = 1000
     if args.input:
-        items = _read_input(args, skipped)
-        if not items:
-            raise UsageError(f"{args.input}: no items found")
+        stream = _read_input(args, skipped)
+        total = None
     elif args.texts:
-        items = [Item(text=t, line=n) for n, t in enumerate(args.texts, start=1)]
-        for item in items:
-            if not item.text.strip():
-                raise UsageError(f"argument {item.line}: empty text")
+        for n, text in enumerate(args.texts, start=1):
+            if not text.strip():
+                raise UsageError(f"argument {n}: empty text")
+        stream = iter([Item(text=t, line=n) for n, t in enumerate(args.texts, start=1)])
+        total = len(args.texts)
     else:
         raise UsageError("nothing to classify: give TEXT arguments or --input FILE (see labor-topics classify --help)")
+    try:
+        first = list(itertools.islice(stream, chunk))
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    if not first:
+        raise UsageError(f"{args.input}: no items found")
     model = _load(args.model)
     if args.output and os.path.isdir(args.output):
         raise UsageError(f"{args.output}: is a directory; give a file name for --output")
-    table = _Table(args.format, show_gold=any(i.label for i in items))
-    chunk = 1000
+    table = _Table(args.format, show_gold=any(i.label for i in first))
     from tqdm import tqdm
 
     from .atomic import atomic_writer
 
-    # Output streams chunk by chunk; with --output it goes to a temporary file renamed into place at the
-    # end, so an error or Ctrl-C leaves no partial file.
+    # Input is read and output written chunk by chunk; with --output the output goes to a temporary file
+    # renamed into place at the end, so an error or Ctrl-C leaves no partial file.
+    count = 0
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_writer(args.output, text=True)) if args.output else sys.stdout
-        bar = stack.enter_context(tqdm(total=len(items), disable=not (args.input and len(items) > chunk),
+        bar = stack.enter_context(tqdm(total=total, disable=not args.input or len(first) < chunk,
                                        unit="item", file=sys.stderr, desc="classify"))
         out.write(table.header())
-        for start in range(0, len(items), chunk):
-            part = items[start : start + chunk]
+        part = first
+        while part:
             texts = [item.model_text for item in part]
             predictions = model.classify_batch(texts, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs)
             explanations = [model.explain(t) for t in texts] if args.explain else None
             out.write(table.rows(part, predictions, explanations))
             bar.update(len(part))
+            count += len(part)
+            part = list(itertools.islice(stream, chunk))
         out.write(table.footer())
         out.flush()
     if args.input and (args.output or skipped):
-        print(f"labor-topics: {len(items)} item(s) classified, {len(skipped)} line(s) skipped"
+        print(f"labor-topics: {count} item(s) classified, {len(skipped)} line(s) skipped"
               + (f", written to {args.output}" if args.output else ""), file=sys.stderr)
     return 0
 

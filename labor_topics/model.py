@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .calibration import softmax
-from .features import Analysis, TfidfSpace, analyse, terms
+from .features import Analysis, TfidfSpace, analyse
 from .labels import LABELS
 from .normalize import normalize
 from .prediction import Prediction
@@ -107,7 +107,7 @@ class Model:
     def features(self, analyses: Sequence[Analysis]):
         word = self.config.get("word_ngrams")
         char = self.config.get("char_ngrams")
-        return self.space.transform([terms(a, word and tuple(word), char and tuple(char)) for a in analyses])
+        return self.space.transform_analyses(analyses, word and tuple(word), char and tuple(char))
 
     def decision_from_analyses(self, analyses: Sequence[Analysis]) -> np.ndarray:
         if self._coef_t is None:

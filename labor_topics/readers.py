@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .errors import InputError
 from .labels import DIGEST_HEADINGS, LABELS, NEWS_HEADING, NONE_LABEL
 
-__all__ = ["Item", "InputError", "read_items", "parse_items", "read_digest", "read_jsonl", "read_csv", "read_text", "parse_digest"]
+__all__ = ["Item", "InputError", "read_items", "iter_items", "parse_items", "read_digest", "read_jsonl", "read_csv", "read_text", "parse_digest"]
 
 
 @dataclass(frozen=True)
@@ -270,6 +270,46 @@ def parse_items(content: str, format: str, source: str = "<text>", need_label: b
             raise InputError(source, None, "plain text has no labels; use JSONL, CSV or a sectioned digest")
         return split_plain(content, source, one_per_line=format == "lines")
     raise ValueError(f"unknown format {format!r}; use auto, digest, page, jsonl, csv, text or lines")
+
+
+def iter_items(path: str | os.PathLike, format: str = "auto", need_label: bool = False, on_error=None):
+    """Like :func:`read_items`, but JSONL and one-item-a-line files are read as they are consumed, so that
+    a file of any size can be streamed; other formats are read whole."""
+    path = os.fspath(path)
+    lower = path.lower()
+    if format == "auto" and lower.endswith((".jsonl", ".json", ".ndjson")):
+        format = "jsonl"
+    if format not in ("jsonl", "lines"):
+        yield from read_items(path, format, need_label, on_error)
+        return
+    if os.path.isdir(path):
+        raise InputError(path, None, "is a directory, not a file")
+    try:
+        fh = open(path, encoding="utf-8-sig", newline=None)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file") from None
+    with fh:
+        number = 0
+        while True:
+            try:
+                line = fh.readline()
+            except UnicodeDecodeError:
+                raise InputError(path, number + 1, "not UTF-8 text; save the file as UTF-8 (with or without BOM)") from None
+            if not line:
+                return
+            number += 1
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if format == "lines":
+                yield Item(text=line.strip(), source=path, line=number)
+                continue
+            try:
+                yield _jsonl_item(path, number, line, need_label)
+            except InputError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
 
 
 def read_items(path: str | os.PathLike, format: str = "auto", need_label: bool = False, on_error=None) -> list[Item]:

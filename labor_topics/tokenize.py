@@ -58,6 +58,21 @@ def get_tokenizer(hmm: bool = False) -> Tokenizer:
     return tok
 
 
+_FOLDED: dict[str, str] = {}  # token -> its feature form ("" when it carries no meaning); a bounded memo
+_FOLDED_MAX = 500_000
+
+
+def _fold(token: str) -> str:
+    folded = _DIGITS.sub("0", token.lower()) if _WORDLIKE.search(token) else ""
+    if len(_FOLDED) >= _FOLDED_MAX:
+        _FOLDED.clear()
+    _FOLDED[token] = folded
+    return folded
+
+
 def feature_tokens(tokens: list[str]) -> list[str]:
     """Tokens that carry meaning: lower-cased, digits folded to ``0``, punctuation and spaces dropped."""
-    return [_DIGITS.sub("0", t.lower()) for t in tokens if _WORDLIKE.search(t)]
+    folded = list(map(_FOLDED.get, tokens))
+    if None in folded:
+        folded = [f if f is not None else _fold(t) for f, t in zip(folded, tokens)]
+    return list(filter(None, folded))

@@ -77,3 +77,18 @@ def test_estimator_refuses_unknown_labels_and_no_features():
 def test_grid_has_six_or_more_distinct_configurations():
     assert len(GRID) >= 6
     assert len({tuple(sorted((k, str(v)) for k, v in p.items())) for p in GRID.values()}) == len(GRID)
+
+
+@pytest.mark.parametrize("config", ["words12+chars13-svm-C1", "words1+chars13-svm-C1-balanced", "chars13-logreg-C10", "words12-logreg-C10"])
+def test_fast_features_equal_the_reference_features(config, small_training_items, seed_items):
+    from labor_topics.features import terms
+    from labor_topics.model import analyse_texts
+
+    model = train(small_training_items[:120], config=config)
+    texts = [i.model_text for i in seed_items] + ["Hello 123 世界", "工", "😀工会😀", "a b c"]
+    analyses = analyse_texts(texts, model.config["hmm"])
+    word = model.config["word_ngrams"] and tuple(model.config["word_ngrams"])
+    char = model.config["char_ngrams"] and tuple(model.config["char_ngrams"])
+    fast = model.space.transform_analyses(analyses, word, char)
+    reference = model.space.transform([terms(a, word, char) for a in analyses])
+    assert (fast != reference).nnz == 0
