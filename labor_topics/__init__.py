@@ -22,8 +22,9 @@ Public API
 ``Prediction``
     Frozen dataclass: ``label`` (a section or ``None``), ``score``, ``scores`` (the five, summing to 1),
     ``top`` (best first ``(section, score)`` pairs).
-``load_model(path=None) -> Model``
-    A model file (the bundled one when ``path`` is None). ``Model`` has ``classify``, ``classify_batch``,
+``load_model(path=None, *, tokenizer="auto") -> Model``
+    A model file (the bundled one when ``path`` is None); ``tokenizer`` "auto" uses rjieba (the ``fast``
+    extra) when installed, else jieba: the same tokens with the union dictionary, about 14 times faster. ``Model`` has ``classify``, ``classify_batch``,
     ``explain(text, k=10)``, ``predict_proba``, ``card``, ``default_threshold`` and ``save(path)``.
     Loading never runs code from the file; a bad file raises :class:`ModelFileError`.
 ``train(items, *, include_bundled=False, config=None, **params) -> Model``
@@ -61,12 +62,14 @@ _model = None
 _model_lock = threading.Lock()
 
 
-def load_model(path=None):
-    """Load a model file; the bundled model when ``path`` is None."""
+def load_model(path=None, *, tokenizer="auto"):
+    """Load a model file; the bundled model when ``path`` is None. ``tokenizer``: ``"auto"`` (rjieba when
+    the ``fast`` extra is installed, else jieba), ``"jieba"`` or ``"rjieba"``."""
     from .model_file import load_model_file
     from .paths import bundled_model_path
+    from .tokenize import resolve_backend
 
-    return load_model_file(bundled_model_path() if path is None else path)
+    return load_model_file(bundled_model_path() if path is None else path, tokenizer=resolve_backend(tokenizer))
 
 
 def _bundled():

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from typing import Iterable, Sequence
@@ -34,9 +35,10 @@ def check_text(text) -> str:
     return text
 
 
-def analyse_texts(texts: Iterable[str], hmm: bool, max_chars: int = DEFAULT_MAX_CHARS) -> list[Analysis]:
+def analyse_texts(texts: Iterable[str], hmm: bool, max_chars: int = DEFAULT_MAX_CHARS,
+                  tokenizer: str = "jieba") -> list[Analysis]:
     """Normalise and tokenise each text (the first ``max_chars`` characters)."""
-    tokenizer = get_tokenizer(hmm)
+    tokenizer = get_tokenizer(hmm, tokenizer)
     out = []
     for text in texts:
         normalised = normalize(text[:max_chars])
@@ -64,12 +66,20 @@ def _resolve_top_k(top_k) -> int:
     return min(top_k, len(LABELS))
 
 
+def _proba_chunk(model: "Model", texts: list[str]) -> np.ndarray:
+    """One chunk of a parallel ``classify_batch``; the model is an argument so that joblib's Dask backend
+    scatters it to the workers once."""
+    return model.predict_proba(texts)
+
+
 class Model:
     """A fitted section classifier (see the package doc for the methods)."""
 
+    unpickled = 0
+
     def __init__(self, *, space: TfidfSpace, coef: np.ndarray, intercept: np.ndarray, temperature: float,
                  config: dict, default_threshold: float | None = None, card: dict | None = None,
-                 path: str | None = None):
+                 path: str | None = None, tokenizer: str = "jieba"):
         self.space = space
         self.coef = coef
         self.intercept = intercept
@@ -78,6 +88,7 @@ class Model:
         self.default_threshold = default_threshold
         self.card = card or {}
         self.path = path
+        self.tokenizer = tokenizer  # "jieba", "rjieba" or "auto" (see labor_topics.tokenize)
         self._coef_t = None
         self._lock = threading.Lock()
 
@@ -91,6 +102,7 @@ class Model:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        Model.unpickled += 1  # how many models this process received (parallel runs report it)
 
     # ------------------------------------------------------------ the data path
     @property
@@ -102,7 +114,7 @@ class Model:
         return int(self.config.get("max_chars", DEFAULT_MAX_CHARS))
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
-        return analyse_texts(texts, bool(self.config.get("hmm", False)), self.max_chars)
+        return analyse_texts(texts, bool(self.config.get("hmm", False)), self.max_chars, self.tokenizer)
 
     def features(self, analyses: Sequence[Analysis]):
         word = self.config.get("word_ngrams")
@@ -147,9 +159,15 @@ class Model:
         """Classify one text (see :func:`labor_topics.classify`)."""
         return self._predictions(self.predict_proba([text]), threshold, top_k)[0]
 
-    def classify_batch(self, texts: Iterable[str], *, threshold=None, top_k=None, n_jobs: int = 1,
+    def classify_batch(self, texts: Iterable[str], *, threshold=None, top_k=None, n_jobs: int | None = 1,
                        chunk_size: int = 1000) -> list[Prediction]:
-        """Classify many texts; the same results as :meth:`classify` one by one."""
+        """Classify many texts; the same results as :meth:`classify` one by one.
+
+        ``n_jobs=1`` works in this process; otherwise chunks of ``chunk_size`` texts go to
+        ``joblib.Parallel(n_jobs=n_jobs)``, which honours an active joblib backend: inside
+        ``with joblib.parallel_backend("dask"):`` they run on a Dask cluster, where the model is sent to each
+        worker once (scattered before the chunks), not with every chunk. ``n_jobs=None`` lets the backend decide.
+        """
         texts = [check_text(t) for t in texts]
         _resolve_threshold(threshold, self.default_threshold)
         _resolve_top_k(top_k)
@@ -161,7 +179,11 @@ class Model:
             import joblib
 
             chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), chunk_size)]
-            parts = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(self.predict_proba)(c) for c in chunks)
+            with contextlib.ExitStack() as stack:
+                backend, _ = joblib.parallel.get_active_backend()
+                if type(backend).__name__ == "DaskDistributedBackend":  # send the model to the workers once
+                    stack.enter_context(joblib.parallel_backend("dask", scatter=[self]))
+                parts = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_proba_chunk)(self, c) for c in chunks)
             proba = np.vstack(parts)
         return self._predictions(proba, threshold, top_k)
 

@@ -102,14 +102,16 @@ def _fail(path, reason):
     raise ModelFileError(path, reason)
 
 
-def load_model_file(path: str | os.PathLike):
+def load_model_file(path: str | os.PathLike, tokenizer: str = "jieba"):
     """Load a model saved by :func:`save_model` (and its card when present). Runs no code from the file.
 
     Raises ``FileNotFoundError`` for a missing path and :class:`ModelFileError` for anything else wrong.
     """
     path = os.fspath(path)
     try:
-        return _load(path)
+        model = _load(path)
+        model.tokenizer = tokenizer
+        return model
     except (ModelFileError, FileNotFoundError, MemoryError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a damaged file must never surface as a numpy or zipfile traceback

@@ -82,7 +82,7 @@ MUTATIONS = [
      "    if duplicates:\n        warnings.warn", "    if False:\n        warnings.warn",
      "tests/test_training.py::test_exact_duplicates_are_dropped_with_a_warning"),
     ("a private jieba tokenizer", "labor_topics/tokenize.py",
-     "tokenizer = jieba.Tokenizer()", "tokenizer = jieba.dt",
+     "impl = jieba.Tokenizer()", "impl = jieba.dt",
      "tests/test_safety.py::test_jieba_global_dictionary_words_and_log_level_are_untouched"),
     ("the bundled model loads once under a lock", "labor_topics/__init__.py",
      "        with _model_lock:\n            if _model is None:\n                _model = load_model()",

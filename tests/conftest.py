@@ -23,7 +23,7 @@ OWN_HEADLINES = {
 def model():
     import labor_topics
 
-    return labor_topics.load_model()
+    return labor_topics.load_model(tokenizer="jieba")  # the default backend, whatever else is installed
 
 
 @pytest.fixture(scope="session")

@@ -102,7 +102,7 @@ def test_import_is_light_and_classify_leaves_jieba_global_state_alone():
         "assert 'jieba' not in sys.modules and 'sklearn' not in sys.modules and 'numpy' not in sys.modules\n"
         "import jieba\n"
         "level = logging.getLogger('jieba').level\n"
-        "labor_topics.classify('工会')\n"
+        "labor_topics.load_model(tokenizer='jieba').classify('工会')\n"
         "assert 'sklearn' not in sys.modules\n"
         "assert not jieba.dt.initialized, 'the global tokenizer was initialised'\n"
         "assert logging.getLogger('jieba').level == level\n"
@@ -110,3 +110,26 @@ def test_import_is_light_and_classify_leaves_jieba_global_state_alone():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_fast_tokenizer_gives_the_same_tokens_and_predictions(model):
+    pytest.importorskip("rjieba")
+    from labor_topics import read_items
+    from labor_topics.normalize import normalize
+    from labor_topics.tokenize import get_tokenizer
+
+    from conftest import SEEDS
+
+    items = read_items(SEEDS / "corpus" / "train.jsonl") + read_items(SEEDS / "corpus" / "dev.jsonl")
+    texts = [i.model_text for i in items]
+    slow, fast = get_tokenizer(False, "jieba"), get_tokenizer(False, "rjieba")
+    same = sum(slow.cut(normalize(t)) == fast.cut(normalize(t)) for t in texts)
+    assert same / len(texts) >= 0.99
+    fast_model = labor_topics.load_model(tokenizer="rjieba")
+    agree = sum(a.label == b.label for a, b in zip(model.classify_batch(texts), fast_model.classify_batch(texts)))
+    assert agree / len(texts) >= 0.99
+
+
+def test_unknown_or_missing_tokenizer_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown tokenizer"):
+        labor_topics.load_model(tokenizer="spacy")
