@@ -163,7 +163,12 @@ class TfidfSpace:
                         key |= ord(ch) << (42 - 21 * k)
                     char_keys.append(key)
                     char_cols.append(j)
-            self._tables = (words, _IntHash(np.array(char_keys, dtype=np.int64), np.array(char_cols, dtype=np.int64)))
+            known = np.zeros(0x110000, dtype=bool)  # code points that occur in some character n-gram
+            for key in char_keys:
+                for shift in (42, 21, 0):
+                    known[(key >> shift) & 0x1FFFFF] = True
+            known[0] = False
+            self._tables = (words, _IntHash(np.array(char_keys, dtype=np.int64), np.array(char_cols, dtype=np.int64)), known)
         return self._tables
 
     def transform_analyses(self, analyses, word_ngrams, char_ngrams) -> sp.csr_matrix:
@@ -172,7 +177,7 @@ class TfidfSpace:
         array for the whole batch at once. Names outside the vocabulary are dropped on the spot."""
         if char_ngrams and char_ngrams[1] > 3:
             return self.transform([terms(a, word_ngrams, char_ngrams) for a in analyses])
-        words, char_table = self._lookup_tables()
+        words, char_table, known = self._lookup_tables()
         n_docs = len(analyses)
         row_parts, col_parts = [], []
         if word_ngrams:
@@ -188,24 +193,25 @@ class TfidfSpace:
                     cols.extend(map(get, grams, repeat(-1, len(grams))))
                 lengths[d] = len(cols) - before
             word_cols = np.asarray(cols, dtype=np.int64)
-            known = word_cols >= 0
-            row_parts.append(np.repeat(np.arange(n_docs, dtype=np.int64), lengths)[known])
-            col_parts.append(word_cols[known])
+            in_vocabulary = word_cols >= 0
+            row_parts.append(np.repeat(np.arange(n_docs, dtype=np.int64), lengths)[in_vocabulary])
+            col_parts.append(word_cols[in_vocabulary])
         if char_ngrams and len(char_table):
             lo, hi = char_ngrams
             joined = ["\x00".join(a.runs) + "\x00" for a in analyses]
             lengths = np.fromiter(map(len, joined), dtype=np.int64, count=n_docs)
             points = np.frombuffer("".join(joined).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
             doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+            usable = known[points]  # separators and characters of no n-gram end every window early
             for n in range(lo, hi + 1):
                 m = len(points) - n + 1
                 if m <= 0:
                     continue
                 keys = points[:m] << 42
-                valid = points[:m] != 0
+                valid = usable[:m].copy()
                 for k in range(1, n):
                     keys |= points[k : k + m] << (42 - 21 * k)
-                    valid &= points[k : k + m] != 0
+                    valid &= usable[k : k + m]
                 keys, where = keys[valid], np.flatnonzero(valid)
                 found = char_table.lookup(keys)
                 hit = found >= 0
