@@ -146,7 +146,7 @@ def draft_digest(items, *, model=None, threshold="default", max_body: int = 200)
     digest = Digest(threshold=cut, duplicates=duplicates)
     if not items:
         return digest
-    predictions = model.classify_batch([i.title + "\n" + i.text if i.title and i.text else (i.title or i.text) for i in items])
+    predictions = model.classify_batch([i.model_text for i in items])
     for item, p in zip(items, predictions):
         if item.title:
             title, body = item.title, item.text

@@ -69,7 +69,7 @@ def _resolve_top_k(top_k) -> int:
 def _proba_chunk(model: "Model", texts: list[str]) -> np.ndarray:
     """One chunk of a parallel ``classify_batch``; the model is an argument so that joblib's Dask backend
     scatters it to the workers once."""
-    return model.predict_proba(texts)
+    return model._proba(texts)
 
 
 class Model:
@@ -134,7 +134,11 @@ class Model:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, shape (n, 5), columns in :data:`LABELS` order."""
-        return softmax(self.decision_function(texts), self.temperature)
+        return self._proba([check_text(t) for t in texts])
+
+    def _proba(self, texts: Sequence[str]) -> np.ndarray:
+        """``predict_proba`` for texts already checked."""
+        return softmax(self.decision_from_analyses(self.analyse(texts)), self.temperature)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
@@ -174,7 +178,7 @@ class Model:
         if not texts:
             return []
         if n_jobs == 1 or len(texts) <= chunk_size:
-            proba = self.predict_proba(texts)
+            proba = self._proba(texts)
         else:
             import joblib
 
