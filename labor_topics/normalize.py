@@ -57,17 +57,15 @@ _BYLINE_PATTERNS = [
 _BYLINE_TRIGGER = re.compile(r"本报|本刊|新华社|中新社|人民网|工人日报|记者|通讯员|来源|编辑|责编|审核|审校|校对|初审|复审|终审|排版"
                              r"|作者|撰稿|供稿|文\s*[:|丨]|图\s*[:|丨]|摄|图片|文字|监制|主编|出品|点击|关注|长按|阅读原文|在看|戳这里|点个赞")
 
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# zero-width, bidi and control characters, and lone surrogates (which OpenCC and jieba cannot take)
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 
 def normalize(text: str) -> str:
     """Return the normalised form of ``text`` (see the module doc). Never raises on a ``str``."""
-    text = _SURROGATES.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = to_simplified(text)
     if _BYLINE_TRIGGER.search(text):
