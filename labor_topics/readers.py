@@ -56,13 +56,13 @@ def _read_text_file(path: str | os.PathLike) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _check_label(path: str, line: int, label, allowed_extra=(NONE_LABEL,)) -> str | None:
+def _check_label(path: str, line: int, label) -> str | None:
     if label is None or label == "":
         return None
     if not isinstance(label, str):
         raise InputError(path, line, f"label must be a string, got {type(label).__name__}")
     label = label.strip()
-    if label not in LABELS and label not in allowed_extra:
+    if label not in LABELS and label != NONE_LABEL:
         raise InputError(path, line, f"unknown label {label!r}; expected one of {', '.join(LABELS)} or {NONE_LABEL}")
     return label
 

@@ -55,6 +55,7 @@ class Tokenizer:
         self.hmm = hmm
         self.backend = backend
         self._impl = None
+        self.raw = None  # the underlying jieba.Tokenizer or rjieba.Jieba, once loaded
         self._lock = threading.Lock()
 
     def _load(self):
