@@ -90,7 +90,7 @@ def main() -> None:
     times = interleaved({
         "jieba": lambda: [jieba_tok.lcut(t, HMM=hmm) for t in texts],
         "one": lambda: model.classify_batch(texts),
-        "two": lambda: model.classify_batch(texts, n_jobs=2, chunk_size=2_000),
+        "two": lambda: model.classify_batch(texts, n_jobs=2),
     })
     t_jieba, t_one, t_two = times["jieba"], times["one"], times["two"]
 

@@ -13,14 +13,18 @@ One implementation serves training and prediction, so both see exactly the same 
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from dataclasses import dataclass
-from itertools import repeat
+from functools import cached_property
+from itertools import chain, repeat
+from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from .tokenize import feature_tokens
+from .tokenize import _FOLDED, feature_tokens
 
 __all__ = ["Analysis", "analyse", "terms", "TfidfSpace"]
 
@@ -28,16 +32,27 @@ _RUNS = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Analysis:
-    tokens: tuple[str, ...]
-    runs: tuple[str, ...]
+    """What the featuriser needs from one text: its tokens as the tokenizer gave them and its lower-cased
+    normalised text, whose runs of word characters (digits folded) give the character n-grams."""
+
+    raw_tokens: Sequence[str]
+    text: str
+
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        """The tokens that carry meaning, lower-cased, digits folded to ``0`` (see :func:`feature_tokens`)."""
+        return feature_tokens(self.raw_tokens)
+
+    @property
+    def runs(self) -> list[str]:
+        return _RUNS.findall(_DIGITS.sub("0", self.text))
 
 
 def analyse(normalised: str, tokens: list[str]) -> Analysis:
     """What the featuriser needs from one normalised text and its jieba tokens."""
-    folded = _DIGITS.sub("0", normalised.lower())
-    return Analysis(tuple(feature_tokens(tokens)), tuple(_RUNS.findall(folded)))
+    return Analysis(tokens, normalised.lower())
 
 
 def terms(analysis: Analysis, word_ngrams: tuple[int, int] | None, char_ngrams: tuple[int, int] | None) -> list[str]:
@@ -60,7 +75,8 @@ def terms(analysis: Analysis, word_ngrams: tuple[int, int] | None, char_ngrams: 
 
 
 class _IntHash:
-    """An open-addressing hash table from int64 keys to int64 values, probed for whole arrays at once."""
+    """An open-addressing hash table from non-negative int64 keys to int64 values, probed for whole arrays
+    at once (a quarter full, so that most keys are settled by the first probe)."""
 
     _MULT = np.uint64(0x9E3779B97F4A7C15)
 
@@ -70,9 +86,9 @@ class _IntHash:
         self.keys = np.full(size, -1, dtype=np.int64)
         self.values = np.full(size, -1, dtype=np.int64)
         self.max_probe = 0
-        slots = self._slots(keys)
+        slots = self._slots(np.asarray(keys, dtype=np.int64))
         table_keys, table_values = self.keys, self.values
-        for key, value, slot in zip(keys.tolist(), values.tolist(), slots.tolist()):
+        for key, value, slot in zip(np.asarray(keys).tolist(), np.asarray(values).tolist(), slots.tolist()):
             probe = 0
             while table_keys[(slot + probe) & (size - 1)] != -1:
                 probe += 1
@@ -85,24 +101,128 @@ class _IntHash:
         return self.n
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
-        return ((keys.astype(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).astype(np.int64)
+        return ((keys.view(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).view(np.int64)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """The value of each key, or -1."""
-        out = np.full(len(keys), -1, dtype=np.int64)
-        active = np.arange(len(keys))
+        """The value of each key (int64 array), or -1."""
         slots = self._slots(keys)
-        mask = (1 << self.bits) - 1
-        for probe in range(self.max_probe + 1):
-            if not len(active):
-                break
-            at = (slots + probe) & mask
-            stored = self.keys[at]
-            hit = stored == keys
-            out[active[hit]] = self.values[at[hit]]
-            more = ~hit & (stored != -1)
-            active, slots, keys = active[more], slots[more], keys[more]
+        stored = self.keys[slots]
+        out = np.where(stored == keys, self.values[slots], -1)
+        if self.max_probe:
+            # the few keys that are neither found nor proved absent by the first probe
+            pending = np.flatnonzero((stored != keys) & (stored != -1))
+            mask = (1 << self.bits) - 1
+            for probe in range(1, self.max_probe + 1):
+                if not len(pending):
+                    break
+                at = (slots[pending] + probe) & mask
+                stored = self.keys[at]
+                hit = stored == keys[pending]
+                out[pending[hit]] = self.values[at[hit]]
+                pending = pending[~hit & (stored != -1)]
         return out
+
+
+class _CharGrams:
+    """The character n-grams of a vocabulary as a chain of tables, for counting them in a whole batch with
+    array operations: every character of the vocabulary has an id; an n-gram of length ``k`` that is the
+    prefix of a longer vocabulary n-gram has a rank among those prefixes; the table of length ``k + 1`` maps
+    ``rank * n_chars + id(next character)`` to the column of that n-gram (or -1) and its own rank (or -1).
+
+    Text is read as code points. A character outside the vocabulary (punctuation, space and every non-word
+    character among them) gets id -1 and ends every n-gram that would contain it, which is what splitting the
+    text into runs of word characters does in :func:`terms`. Digits (``\\d``) count as ``0``."""
+
+    def __init__(self, vocabulary: list[str], hi: int):
+        self.hi = hi
+        grams = [(j, name[2:]) for j, name in enumerate(vocabulary) if name.startswith("c:") and 1 <= len(name) - 2 <= hi]
+        chars = sorted({ch for _, g in grams for ch in g})
+        self.n_chars = len(chars)
+        ids = {ord(ch): i for i, ch in enumerate(chars)}
+        self.zero = ids.get(ord("0"), -1)
+        # ids of the Basic Multilingual Plane in an array (every decimal digit there reads as "0"); the few
+        # characters beyond it go through a dictionary (see ids()). 0xFFFF is no word character: id -1.
+        self.char_id = np.full(0x10000, -1, dtype=np.int32)
+        if self.zero >= 0:
+            self.char_id[[cp for cp in range(0x10000) if chr(cp).isdecimal()]] = self.zero
+        for cp, i in ids.items():
+            if cp < 0x10000:
+                self.char_id[cp] = i
+        self.astral = {cp: i for cp, i in ids.items() if cp >= 0x10000}
+        column = {g: j for j, g in grams}
+        prefixes = {g[:k] for _, g in grams for k in range(1, len(g))}
+        self.unigram_col = np.array([column.get(ch, -1) for ch in chars] + [-1], dtype=np.int64)  # [-1] for id -1
+        self.unigram_rank = np.array([ch in prefixes for ch in chars] + [False])
+        rank = {ch: i for i, ch in enumerate(chars)}  # rank of the length-1 prefixes: the character id
+        self.tables: list[_IntHash] = []
+        for k in range(2, hi + 1):
+            level = sorted({g for _, g in grams if len(g) == k} | {p for p in prefixes if len(p) == k})
+            next_rank = {g: r for r, g in enumerate(p for p in level if p in prefixes)}
+            keys = [rank[g[:-1]] * self.n_chars + ids[ord(g[-1])] for g in level]
+            cols = [column.get(g, -1) for g in level]
+            ranks = [next_rank.get(g, -1) for g in level]
+            values = [(r + 1) << 32 | (c + 1) for r, c in zip(ranks, cols)]
+            self.tables.append(_IntHash(np.array(keys, dtype=np.int64), np.array(values, dtype=np.int64)))
+            rank = next_rank
+
+    def ids(self, points: np.ndarray) -> np.ndarray:
+        """Character ids of code points (-1 outside the vocabulary; decimal digits are ``0``)."""
+        ids = self.char_id[np.minimum(points, 0xFFFF)]
+        astral = np.flatnonzero(points > 0xFFFF)
+        if len(astral):
+            zero, get = self.zero, self.astral.get
+            ids[astral] = [get(cp, zero if chr(cp).isdecimal() else -1) for cp in points[astral].tolist()]
+        return ids
+
+    def occurrences(self, points: np.ndarray, lo: int, hi: int):
+        """(positions, columns) of the vocabulary n-grams of length ``lo..hi`` starting in ``points``, one pair of
+        arrays per length."""
+        ids = np.empty(len(points) + hi, dtype=np.int32)
+        ids[: len(points)] = self.ids(points)
+        ids[len(points) :] = -1  # no n-gram runs past the end
+        if lo <= 1:
+            col = self.unigram_col[ids[: len(points)]]
+            pos = np.flatnonzero(col >= 0)
+            yield pos, col[pos]
+        pos = np.flatnonzero(self.unigram_rank[ids[: len(points)]])  # characters that start a longer n-gram
+        rank = ids[pos].astype(np.int64)
+        for k, table in enumerate(self.tables, start=2):
+            nxt = ids[pos + (k - 1)]
+            keep = np.flatnonzero(nxt >= 0)
+            pos = pos[keep]
+            found = table.lookup(rank[keep] * self.n_chars + nxt[keep])
+            hit = np.flatnonzero(found >= 0)
+            pos, found = pos[hit], found[hit]
+            if k >= lo:
+                col = (found & 0xFFFFFFFF) - 1
+                in_vocabulary = col >= 0
+                yield pos[in_vocabulary], col[in_vocabulary]
+            rank = (found >> 32) - 1
+            longer = rank >= 0
+            pos, rank = pos[longer], rank[longer]
+
+
+class _WordColumns(dict):
+    """A token as the tokenizer gives it -> the column of its word unigram (-1 when none), memoised."""
+
+    limit = 500_000
+
+    def __init__(self, words: dict[str, int]):
+        super().__init__()
+        self.words = words
+
+    def __reduce__(self):  # a copy starts empty: the memo is not worth sending to another process
+        return (type(self), (self.words,))
+
+    def __missing__(self, token: str) -> int:
+        column = self.words.get(_FOLDED[token], -1)  # "" (no meaning) is no word of the vocabulary
+        if len(self) >= self.limit:
+            self.clear()
+        self[token] = column
+        return column
+
+
+_RECEIVED_TABLES: dict[tuple[str, int], tuple] = {}  # (fingerprint, longest char n-gram) -> lookup tables
 
 
 class TfidfSpace:
@@ -114,6 +234,27 @@ class TfidfSpace:
         self.n_char = int(np.searchsorted(vocabulary, "d")) if len(vocabulary) else 0
         self._index: dict[str, int] | None = None
         self._tables = None
+        self._fingerprint: str | None = None
+        self._tables_lock = threading.Lock()
+
+    # A copy sent to another process (joblib, Dask) leaves its lookup tables behind: the receiving process
+    # builds them once per vocabulary and keeps them in _RECEIVED_TABLES, however many copies arrive.
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.update(_tables_lock=None, _tables=None, _index=None, _fingerprint=self.fingerprint)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._tables_lock = threading.Lock()
+        self._received = True
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the vocabulary, which the lookup tables derive from."""
+        if getattr(self, "_fingerprint", None) is None:
+            self._fingerprint = hashlib.blake2b(self.vocabulary.tobytes(), digest_size=16).hexdigest()
+        return self._fingerprint
 
     @classmethod
     def fit(cls, term_lists: list[list[str]], min_df: int = 2, max_df: float = 1.0) -> "TfidfSpace":
@@ -147,89 +288,98 @@ class TfidfSpace:
             cols.extend(j for j in map(index.get, names) if j is not None)
             lengths[d] = len(cols) - before
         rows = np.repeat(np.arange(len(term_lists), dtype=np.int64), lengths)
-        return self._tfidf(rows, np.asarray(cols, dtype=np.int64), len(term_lists))
+        return self._tfidf(rows << self._shift | np.asarray(cols, dtype=np.int64), len(term_lists))
 
     # ---------------------------------------------------------------- the fast path (prediction)
-    def _lookup_tables(self):
-        if getattr(self, "_tables", None) is None:
-            words: dict[str, int] = {}
-            char_keys, char_cols = [], []
-            for j, name in enumerate(self.vocabulary.tolist()):
-                if name.startswith("w:"):
-                    words[name[2:]] = j
-                elif 1 <= len(name) - 2 <= 3:
-                    key = 0
-                    for k, ch in enumerate(name[2:]):
-                        key |= ord(ch) << (42 - 21 * k)
-                    char_keys.append(key)
-                    char_cols.append(j)
-            known = np.zeros(0x110000, dtype=bool)  # code points that occur in some character n-gram
-            for key in char_keys:
-                for shift in (42, 21, 0):
-                    known[(key >> shift) & 0x1FFFFF] = True
-            known[0] = False
-            self._tables = (words, _IntHash(np.array(char_keys, dtype=np.int64), np.array(char_cols, dtype=np.int64)), known)
-        return self._tables
+    def _lookup_tables(self, char_hi: int):
+        tables = self._tables
+        if tables is None or tables[2].hi != char_hi:
+            with self._tables_lock:
+                tables = self._tables
+                if tables is None or tables[2].hi != char_hi:
+                    key = (self.fingerprint, char_hi) if getattr(self, "_received", False) else None
+                    tables = _RECEIVED_TABLES.get(key) if key else None
+                    if tables is None:
+                        names = self.vocabulary.tolist()
+                        words = {name[2:]: j for j, name in enumerate(names) if name.startswith("w:")}
+                        tables = (words, _WordColumns(words), _CharGrams(names, char_hi))
+                        if key:
+                            while len(_RECEIVED_TABLES) >= 4:
+                                _RECEIVED_TABLES.pop(next(iter(_RECEIVED_TABLES)))
+                            _RECEIVED_TABLES[key] = tables
+                    self._tables = tables
+        return tables
 
     def transform_analyses(self, analyses, word_ngrams, char_ngrams) -> sp.csr_matrix:
         """The same rows as ``transform(terms(...))``, computed without building feature names: word
-        n-grams by dictionary lookup, character n-grams (up to 3) as integer keys looked up in a sorted
-        array for the whole batch at once. Names outside the vocabulary are dropped on the spot."""
-        if char_ngrams and char_ngrams[1] > 3:
-            return self.transform([terms(a, word_ngrams, char_ngrams) for a in analyses])
-        words, char_table, known = self._lookup_tables()
+        n-grams by dictionary lookup, character n-grams counted for the whole batch at once with array
+        operations (see :class:`_CharGrams`). Names outside the vocabulary are dropped on the spot."""
+        words, word_columns, chars = self._lookup_tables(char_ngrams[1] if char_ngrams else 1)
         n_docs = len(analyses)
-        row_parts, col_parts = [], []
+        shift = self._shift
+        parts = []
         if word_ngrams:
             lo, hi = word_ngrams
-            cols: list[int] = []
-            lengths = np.empty(n_docs, dtype=np.int64)
-            get = words.get
-            for d, a in enumerate(analyses):
-                before = len(cols)
-                toks = a.tokens
-                for n in range(lo, hi + 1):
-                    grams = toks if n == 1 else [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
-                    cols.extend(map(get, grams, repeat(-1, len(grams))))
-                lengths[d] = len(cols) - before
-            word_cols = np.asarray(cols, dtype=np.int64)
+            if (lo, hi) == (1, 1):  # straight from the tokenizer's tokens to columns, one lookup each
+                raw = list(chain.from_iterable(a.raw_tokens for a in analyses))
+                lengths = np.fromiter((len(a.raw_tokens) for a in analyses), dtype=np.int64, count=n_docs)
+                word_cols = np.fromiter(map(word_columns.__getitem__, raw), dtype=np.int64, count=len(raw))
+            else:
+                grams = []
+                lengths = np.zeros(n_docs, dtype=np.int64)
+                for d, a in enumerate(analyses):
+                    toks = a.tokens
+                    before = len(grams)
+                    for n in range(lo, hi + 1):
+                        if n == 1:
+                            grams.extend(toks)
+                        else:
+                            grams.extend(" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
+                    lengths[d] = len(grams) - before
+                word_cols = np.fromiter(map(words.get, grams, repeat(-1, len(grams))), dtype=np.int64, count=len(grams))
+            rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
             in_vocabulary = word_cols >= 0
-            row_parts.append(np.repeat(np.arange(n_docs, dtype=np.int64), lengths)[in_vocabulary])
-            col_parts.append(word_cols[in_vocabulary])
-        if char_ngrams and len(char_table):
+            parts.append(rows[in_vocabulary] << shift | word_cols[in_vocabulary])
+        if char_ngrams and chars.n_chars:
             lo, hi = char_ngrams
-            joined = ["\x00".join(a.runs) + "\x00" for a in analyses]
-            lengths = np.fromiter(map(len, joined), dtype=np.int64, count=n_docs)
-            points = np.frombuffer("".join(joined).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-            doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-            usable = known[points]  # separators and characters of no n-gram end every window early
-            for n in range(lo, hi + 1):
-                m = len(points) - n + 1
-                if m <= 0:
-                    continue
-                keys = points[:m] << 42
-                valid = usable[:m].copy()
-                for k in range(1, n):
-                    keys |= points[k : k + m] << (42 - 21 * k)
-                    valid &= usable[k : k + m]
-                keys, where = keys[valid], np.flatnonzero(valid)
-                found = char_table.lookup(keys)
-                hit = found >= 0
-                row_parts.append(doc_of[where[hit]])
-                col_parts.append(found[hit])
-        rows = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
-        cols_arr = np.concatenate(col_parts) if col_parts else np.zeros(0, dtype=np.int64)
-        return self._tfidf(rows, cols_arr, n_docs)
+            joined = "\x00".join(a.text for a in analyses)
+            points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+            # the document of each position, shifted into place: a separator (code point 0) ends each document
+            starts = np.cumsum(np.fromiter((len(a.text) + 1 for a in analyses), dtype=np.int64, count=n_docs))[:-1]
+            row_of = np.zeros(len(points), dtype=np.int64)
+            row_of[starts[starts < len(points)]] = 1 << shift
+            np.cumsum(row_of, out=row_of)
+            for pos, col in chars.occurrences(points, lo, hi):
+                parts.append(row_of[pos] | col)
+        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return self._tfidf(keys, n_docs)
 
-    def _tfidf(self, rows: np.ndarray, cols: np.ndarray, n_docs: int) -> sp.csr_matrix:
-        """Rows from (document, column) occurrences: counts -> sub-linear tf x idf -> per-block L2 norm."""
-        n_feat = max(len(self.vocabulary), 1)
-        keys, counts = np.unique(rows * n_feat + cols, return_counts=True)
-        rows, cols_arr = np.divmod(keys, n_feat)
-        values = (1.0 + np.log(counts)) * self.idf[cols_arr]
+    @property
+    def _shift(self) -> int:
+        """Occurrences are packed as ``row << _shift | column`` (one int64 per occurrence)."""
+        return max(len(self.vocabulary), 1).bit_length()
+
+    def _tfidf(self, keys: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        """Rows from packed (document, column) occurrences: counts -> sub-linear tf x idf -> per-block L2 norm."""
+        keys = np.sort(keys)
+        if len(keys):
+            first = np.empty(len(keys), dtype=bool)
+            first[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=first[1:])
+            starts = np.flatnonzero(first)
+            counts = np.empty(len(starts), dtype=np.int64)
+            np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+            counts[-1] = len(keys) - starts[-1]
+            keys = keys[starts]
+        else:
+            counts = np.zeros(0, dtype=np.int64)
+        rows = keys >> self._shift
+        cols = keys & ((1 << self._shift) - 1)
+        values = (1.0 + np.log(counts)) * self.idf[cols]
         # L2-normalise each block (characters, words) of each row on its own.
-        group = rows * 2 + (cols_arr >= self.n_char)
+        group = rows * 2 + (cols >= self.n_char)
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=2 * n_docs))
-        values = values / norms[group]
-        indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_docs))))
-        return sp.csr_matrix((values, cols_arr, indptr), shape=(n_docs, len(self.vocabulary)))
+        values /= norms[group]
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+        return sp.csr_matrix((values, cols, indptr), shape=(n_docs, len(self.vocabulary)))

@@ -25,6 +25,9 @@ __all__ = ["Model", "check_text", "DEFAULT_MAX_CHARS"]
 #: Only the first this-many characters of a text are read (a parameter of every model).
 DEFAULT_MAX_CHARS = 20_000
 
+#: Texts are classified in blocks of this many (the results do not depend on it).
+BLOCK = 256
+
 
 def check_text(text) -> str:
     """Raise ``TypeError`` for a non-string and ``ValueError`` for blank text; return the text."""
@@ -64,6 +67,17 @@ def _resolve_top_k(top_k) -> int:
     if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
         raise ValueError(f"top_k must be a positive whole number or None, got {top_k!r}")
     return min(top_k, len(LABELS))
+
+
+def _chunks(texts: list[str], chunk_size: int, workers: int) -> list[list[str]]:
+    """About ``chunk_size`` texts per chunk, as many chunks as a multiple of ``workers`` and the same number of
+    characters in each, so that no worker is left with more to do than the others."""
+    n = -(-len(texts) // max(1, chunk_size))
+    n = -(-n // max(1, workers)) * max(1, workers)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, n) / n).tolist()
+    bounds = [0] + cuts + [len(texts)]
+    return [texts[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def _proba_chunk(model: "Model", texts: list[str]) -> np.ndarray:
@@ -137,8 +151,12 @@ class Model:
         return self._proba([check_text(t) for t in texts])
 
     def _proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``predict_proba`` for texts already checked."""
-        return softmax(self.decision_from_analyses(self.analyse(texts)), self.temperature)
+        """``predict_proba`` for texts already checked, in blocks of :data:`BLOCK` texts (whose arrays stay in
+        the processor's cache, and whose analyses need not all be held at once)."""
+        out = np.empty((len(texts), len(LABELS)))
+        for i in range(0, len(texts), BLOCK):
+            out[i : i + BLOCK] = self.decision_from_analyses(self.analyse(texts[i : i + BLOCK]))
+        return softmax(out, self.temperature)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
@@ -167,7 +185,8 @@ class Model:
                        chunk_size: int = 1000) -> list[Prediction]:
         """Classify many texts; the same results as :meth:`classify` one by one.
 
-        ``n_jobs=1`` works in this process; otherwise chunks of ``chunk_size`` texts go to
+        ``n_jobs=1`` works in this process; otherwise chunks of about ``chunk_size`` texts (as many chunks as
+        a multiple of the workers, each with the same number of characters) go to
         ``joblib.Parallel(n_jobs=n_jobs)``, which honours an active joblib backend: inside
         ``with joblib.parallel_backend("dask"):`` they run on a Dask cluster, where the model is sent to each
         worker once (scattered before the chunks), not with every chunk. ``n_jobs=None`` lets the backend decide.
@@ -175,6 +194,8 @@ class Model:
         texts = [check_text(t) for t in texts]
         _resolve_threshold(threshold, self.default_threshold)
         _resolve_top_k(top_k)
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ValueError(f"chunk_size must be a positive whole number, got {chunk_size!r}")
         if not texts:
             return []
         if n_jobs == 1 or len(texts) <= chunk_size:
@@ -182,7 +203,7 @@ class Model:
         else:
             import joblib
 
-            chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), chunk_size)]
+            chunks = _chunks(texts, chunk_size, joblib.effective_n_jobs(n_jobs))
             with contextlib.ExitStack() as stack:
                 backend, _ = joblib.parallel.get_active_backend()
                 if type(backend).__name__ == "DaskDistributedBackend":  # send the model to the workers once

@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 
-__all__ = ["normalize", "to_simplified"]
+__all__ = ["normalize", "to_simplified", "fold_whitespace"]
 
 _converter = None
 _converter_lock = threading.Lock()
@@ -59,8 +59,6 @@ _BYLINE_TRIGGER = re.compile(r"本报|本刊|新华社|中新社|人民网|工�
 
 # zero-width, bidi and control characters, and lone surrogates (which OpenCC and jieba cannot take)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SPACES = re.compile(r"[^\S\n]+")
-_NEWLINES = re.compile(r"\s*\n\s*")
 
 
 def normalize(text: str) -> str:
@@ -71,6 +69,10 @@ def normalize(text: str) -> str:
     if _BYLINE_TRIGGER.search(text):
         for pattern in _BYLINE_PATTERNS:
             text = pattern.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n", text)
-    return text.strip()
+    return fold_whitespace(text)
+
+
+def fold_whitespace(text: str) -> str:
+    """Each run of whitespace within a line -> one space; lines stripped; blank lines dropped. The same as
+    ``re.sub(r"\\s*\\n\\s*", "\\n", re.sub(r"[^\\S\\n]+", " ", text)).strip()``, in fewer passes."""
+    return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))

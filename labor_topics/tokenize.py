@@ -100,21 +100,22 @@ def get_tokenizer(hmm: bool = False, backend: str = "jieba") -> Tokenizer:
     return tok
 
 
-_FOLDED: dict[str, str] = {}  # token -> its feature form ("" when it carries no meaning); a bounded memo
-_FOLDED_MAX = 500_000
+class _FoldMemo(dict):
+    """token -> its feature form ("" when it carries no meaning), computed on first sight; bounded."""
+
+    limit = 500_000
+
+    def __missing__(self, token: str) -> str:
+        folded = _DIGITS.sub("0", token.lower()) if _WORDLIKE.search(token) else ""
+        if len(self) >= self.limit:
+            self.clear()
+        self[token] = folded
+        return folded
 
 
-def _fold(token: str) -> str:
-    folded = _DIGITS.sub("0", token.lower()) if _WORDLIKE.search(token) else ""
-    if len(_FOLDED) >= _FOLDED_MAX:
-        _FOLDED.clear()
-    _FOLDED[token] = folded
-    return folded
+_FOLDED = _FoldMemo()
 
 
-def feature_tokens(tokens: list[str]) -> list[str]:
+def feature_tokens(tokens: list[str]) -> tuple[str, ...]:
     """Tokens that carry meaning: lower-cased, digits folded to ``0``, punctuation and spaces dropped."""
-    folded = list(map(_FOLDED.get, tokens))
-    if None in folded:
-        folded = [f if f is not None else _fold(t) for f, t in zip(folded, tokens)]
-    return list(filter(None, folded))
+    return tuple(filter(None, map(_FOLDED.__getitem__, tokens)))

@@ -82,6 +82,33 @@ def test_batch_with_two_processes_equals_one(model, seed_items):
     assert model.classify_batch(texts, n_jobs=2, chunk_size=20) == model.classify_batch(texts)
 
 
+def test_parallel_chunks_keep_order_and_share_the_characters_evenly():
+    from labor_topics.model import _chunks
+
+    texts = ["工" * 300] * 10 + ["会"] * 300  # 3,300 characters in 310 texts
+    chunks = _chunks(texts, chunk_size=100, workers=2)
+    assert [t for c in chunks for t in c] == texts
+    assert len(chunks) == 4  # 310 texts / 100 -> 4 chunks, a multiple of 2 workers
+    assert [sum(map(len, c)) for c in chunks] == [600, 900, 900, 900]
+    assert len(_chunks(texts, chunk_size=1000, workers=3)) == 3
+
+
+def test_copies_sent_to_a_worker_share_lookup_tables_built_once(model):
+    import pickle
+
+    model.classify("工会")  # the original's tables exist ...
+    first, second = (pickle.loads(pickle.dumps(model)) for _ in range(2))
+    assert first.space._tables is None  # ... but do not travel with a copy
+    assert first.space._lookup_tables(3) is second.space._lookup_tables(3)
+    assert first.classify("工会为职工送清凉") == model.classify("工会为职工送清凉")
+
+
+@pytest.mark.parametrize("chunk_size", [0, -5, 2.5, True, "100"])
+def test_batch_refuses_a_bad_chunk_size(model, chunk_size):
+    with pytest.raises(ValueError, match="chunk_size must be a positive whole number"):
+        model.classify_batch(["工会"], chunk_size=chunk_size)
+
+
 def test_batch_validates_every_text():
     with pytest.raises(TypeError):
         classify_batch(["工会", None])

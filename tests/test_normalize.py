@@ -1,4 +1,8 @@
-from labor_topics.normalize import normalize
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from labor_topics.normalize import fold_whitespace, normalize
 
 
 def test_bylines_and_sources_are_removed():
@@ -20,3 +24,14 @@ def test_traditional_becomes_simplified_and_fullwidth_becomes_ascii():
 
 def test_invisible_characters_and_lone_surrogates_are_dropped():
     assert normalize("工\u200b会\ud800\ufeff驿站\x07") == "工会驿站"
+
+
+def test_whitespace_runs_fold_and_blank_lines_go():
+    assert normalize("  工会 \t 驿站 \n\n \u3000\n 送清凉  \r\n\x85尾") == "工会 驿站\n送清凉\n尾"
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("工会 \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u3000a")), max_size=30))
+def test_whitespace_folding_is_the_regex_definition(text):
+    expected = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text)).strip()
+    assert fold_whitespace(text) == expected

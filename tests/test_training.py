@@ -1,6 +1,8 @@
 import re
 
+import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from labor_topics import LABELS, Item, load_model, train
 from labor_topics.estimator import TopicClassifier
@@ -92,3 +94,52 @@ def test_fast_features_equal_the_reference_features(config, small_training_items
     fast = model.space.transform_analyses(analyses, word, char)
     reference = model.space.transform([terms(a, word, char) for a in analyses])
     assert (fast != reference).nnz == 0
+
+
+# Characters that stress the fast path: words of the union dictionary, capitals (Greek final sigma, dotted I),
+# digits of several scripts (folded to 0), an astral character, punctuation and spaces.
+_ALPHABET = list("工会职工劳模技能比武集体协商送温暖") + list("ABCΣΑσςİx_") + list("0123٠١٢۴५") + ["😀", " ", "\n", ",", "。", "、"]
+_FITTED_ON = ["工会职工技能比武ΣΑΣ 0123", "劳模Aİx_集体协商٠١٢ 😀工会", "送温暖工会职工 abc ABC 12 ٣", "工会工会 职工职工 ΑΣ ς5٢"]
+
+
+@pytest.fixture(scope="module")
+def spaces():
+    """Vocabularies fitted on the texts above (min_df=1), for several n-gram ranges."""
+    from labor_topics.features import TfidfSpace, terms
+    from labor_topics.model import analyse_texts
+
+    analyses = analyse_texts(_FITTED_ON, False)
+    ranges = [((1, 1), (1, 3)), ((1, 2), (2, 3)), (None, (1, 1)), ((1, 3), (1, 4)), ((2, 2), None)]
+    return {(w, c): TfidfSpace.fit([terms(a, w, c) for a in analyses], min_df=1) for w, c in ranges}
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(texts=st.lists(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40), min_size=1, max_size=5))
+def test_fast_features_equal_the_reference_on_any_text(spaces, texts):
+    from labor_topics.features import terms
+    from labor_topics.model import analyse_texts
+
+    analyses = analyse_texts(texts, False)
+    for (word, char), space in spaces.items():
+        fast = space.transform_analyses(analyses, word, char)
+        reference = space.transform([terms(a, word, char) for a in analyses])
+        assert fast.shape == reference.shape and (fast != reference).nnz == 0, (word, char)
+
+
+def test_tfidf_values_are_scikit_learns_with_each_block_normalised(seed_items):
+    """Sub-linear tf x smooth idf as scikit-learn computes it, then characters and words L2-normalised apart."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from labor_topics.features import TfidfSpace, terms
+    from labor_topics.model import analyse_texts
+
+    analyses = analyse_texts([i.model_text for i in seed_items], False)
+    term_lists = [terms(a, (1, 2), (1, 3)) for a in analyses]
+    space = TfidfSpace.fit(term_lists, min_df=2)
+    vectorizer = TfidfVectorizer(analyzer=lambda names: names, sublinear_tf=True, norm=None, min_df=2)
+    expected = vectorizer.fit_transform(term_lists).toarray()
+    assert vectorizer.get_feature_names_out().tolist() == space.vocabulary.tolist()
+    for block in (slice(0, space.n_char), slice(space.n_char, len(space))):
+        expected[:, block] /= np.linalg.norm(expected[:, block], axis=1, keepdims=True)
+    assert np.allclose(space.transform(term_lists).toarray(), expected, rtol=1e-12, atol=0)
+    assert np.allclose(space.transform_analyses(analyses, (1, 2), (1, 3)).toarray(), expected, rtol=1e-12, atol=0)
