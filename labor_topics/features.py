@@ -222,6 +222,8 @@ class _WordColumns(dict):
         return column
 
 
+_SUBLINEAR_TF = 1.0 + np.log(np.arange(1024, dtype=np.float64).clip(1))  # 1 + ln(count), for counts up to 1023
+
 _RECEIVED_TABLES: dict[tuple[str, int], tuple] = {}  # (fingerprint, longest char n-gram) -> lookup tables
 
 
@@ -375,11 +377,12 @@ class TfidfSpace:
             counts = np.zeros(0, dtype=np.int64)
         rows = keys >> self._shift
         cols = keys & ((1 << self._shift) - 1)
-        values = (1.0 + np.log(counts)) * self.idf[cols]
+        small = counts < len(_SUBLINEAR_TF)
+        tf = _SUBLINEAR_TF[counts] if small.all() else np.where(small, _SUBLINEAR_TF[np.where(small, counts, 0)], 1.0 + np.log(counts))
+        values = tf * self.idf[cols]
         # L2-normalise each block (characters, words) of each row on its own.
         group = rows * 2 + (cols >= self.n_char)
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=2 * n_docs))
         values /= norms[group]
-        indptr = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+        indptr = np.searchsorted(rows, np.arange(n_docs + 1))  # rows are sorted
         return sp.csr_matrix((values, cols, indptr), shape=(n_docs, len(self.vocabulary)))

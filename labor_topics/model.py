@@ -26,14 +26,14 @@ __all__ = ["Model", "check_text", "DEFAULT_MAX_CHARS"]
 DEFAULT_MAX_CHARS = 20_000
 
 #: Texts are classified in blocks of this many (the results do not depend on it).
-BLOCK = 256
+BLOCK = 128
 
 
 def check_text(text) -> str:
     """Raise ``TypeError`` for a non-string and ``ValueError`` for blank text; return the text."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    if not text.strip():
+    if not text or text.isspace():
         raise ValueError("text is empty or whitespace only; give the item's title and/or body")
     return text
 
@@ -165,15 +165,15 @@ class Model:
     def _predictions(self, proba: np.ndarray, threshold, top_k) -> list[Prediction]:
         cut = _resolve_threshold(threshold, self.default_threshold)
         k = _resolve_top_k(top_k)
+        orders = np.argsort(-proba, axis=1, kind="stable")[:, :k].tolist()  # best first, ties in LABELS order
         out = []
-        for row in proba.tolist():
-            order = sorted(range(len(LABELS)), key=lambda j: (-row[j], j))
-            best = order[0]
+        for row, order in zip(proba.tolist(), orders):
+            best = row[order[0]]
             out.append(Prediction(
-                label=None if cut is not None and row[best] < cut else LABELS[best],
-                score=row[best],
-                scores={LABELS[j]: row[j] for j in range(len(LABELS))},
-                top=tuple((LABELS[j], row[j]) for j in order[:k]),
+                label=None if cut is not None and best < cut else LABELS[order[0]],
+                score=best,
+                scores=dict(zip(LABELS, row)),
+                top=tuple([(LABELS[j], row[j]) for j in order]),
             ))
         return out
 

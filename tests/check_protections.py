@@ -67,7 +67,7 @@ MUTATIONS = [
      "\\x7f\\ud800-\\udfff]", "\\x7f]",
      "tests/test_safety.py::test_any_text_gets_a_valid_prediction_or_a_value_error"),
     ("blank text raises ValueError", "labor_topics/model.py",
-     "    if not text.strip():\n        raise ValueError", "    if False:\n        raise ValueError",
+     "    if not text or text.isspace():\n        raise ValueError", "    if False:\n        raise ValueError",
      "tests/test_safety.py::test_any_text_gets_a_valid_prediction_or_a_value_error"),
     ("only the first max_chars characters are read", "labor_topics/model.py",
      "normalize(text[:max_chars])", "normalize(text)",

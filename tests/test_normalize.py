@@ -1,8 +1,8 @@
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
-from labor_topics.normalize import fold_whitespace, normalize
+from labor_topics.normalize import fold_whitespace, normalize, strip_bylines
 
 
 def test_bylines_and_sources_are_removed():
@@ -35,3 +35,31 @@ def test_whitespace_runs_fold_and_blank_lines_go():
 def test_whitespace_folding_is_the_regex_definition(text):
     expected = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text)).strip()
     assert fold_whitespace(text) == expected
+
+
+_BYLINE_PIECES = ["本报", "讯", "电", "新华社", "北京", "(", ")", "记者", "通讯员", "来源", "编辑", ":", "|", "丨", "文", "图",
+                  "摄", "摄影", " ", "\n", "点击", "蓝字", "关注", "我们", "长按", "二维码", "阅读原文", "点亮", "在看",
+                  "分享、点赞、在看", "戳这里", "喜欢就点个赞吧", "工会", "张三"]
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(_BYLINE_PIECES), max_size=16).map("".join))
+@example("本报北京电(记者 张三)工会")
+@example("工会(通讯员 张三)")
+@example("来源丨工会")
+@example("工会\n张三 摄")
+@example("点亮在看")
+@example("工会关注我们")
+@example("长按二维码")
+@example("阅读原文")
+@example("戳这里工会")
+@example("分享、点赞、在看")
+@example("喜欢就点个赞吧")
+def test_byline_patterns_skipped_only_where_they_cannot_match(text):
+    """The substring tests before each pattern never change the result of applying every pattern."""
+    from labor_topics.normalize import _BYLINE_PATTERNS
+
+    expected = text
+    for _, pattern in _BYLINE_PATTERNS:
+        expected = pattern.sub("", expected)
+    assert strip_bylines(text) == expected

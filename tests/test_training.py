@@ -87,7 +87,7 @@ def test_fast_features_equal_the_reference_features(config, small_training_items
     from labor_topics.model import analyse_texts
 
     model = train(small_training_items[:120], config=config)
-    texts = [i.model_text for i in seed_items] + ["Hello 123 世界", "工", "😀工会😀", "a b c"]
+    texts = [i.model_text for i in seed_items] + ["Hello 123 世界", "工", "😀工会😀", "a b c", "工会职工" * 1500]
     analyses = analyse_texts(texts, model.config["hmm"])
     word = model.config["word_ngrams"] and tuple(model.config["word_ngrams"])
     char = model.config["char_ngrams"] and tuple(model.config["char_ngrams"])
@@ -133,7 +133,7 @@ def test_tfidf_values_are_scikit_learns_with_each_block_normalised(seed_items):
     from labor_topics.features import TfidfSpace, terms
     from labor_topics.model import analyse_texts
 
-    analyses = analyse_texts([i.model_text for i in seed_items], False)
+    analyses = analyse_texts([i.model_text for i in seed_items] + ["工会职工" * 1500], False)  # counts over 1,023 too
     term_lists = [terms(a, (1, 2), (1, 3)) for a in analyses]
     space = TfidfSpace.fit(term_lists, min_df=2)
     vectorizer = TfidfVectorizer(analyzer=lambda names: names, sublinear_tf=True, norm=None, min_df=2)
