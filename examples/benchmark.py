@@ -58,13 +58,15 @@ def interleaved(fns: dict, rounds: int = 3) -> dict:
     return best
 
 
-def fresh_process(code: str, runs: int = 5) -> float:
-    times = []
+def fresh_processes(codes: dict, runs: int = 7) -> dict:
+    """Median wall time of a fresh Python process running each code, the codes taking turns."""
+    times = {name: [] for name in codes}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, code in codes.items():
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> None:
@@ -102,9 +104,12 @@ def main() -> None:
         lat.append(time.perf_counter() - start)
     lat.sort()
 
-    cold_lib = fresh_process("import labor_topics; labor_topics.classify('县总工会举办基层工会干部培训班')")
-    cold_lib_jieba = fresh_process("import labor_topics; labor_topics.load_model(tokenizer='jieba').classify('县总工会举办基层工会干部培训班')")
-    cold_jieba = fresh_process("import jieba; jieba.setLogLevel(60); jieba.initialize()")
+    cold = fresh_processes({
+        "auto": "import labor_topics; labor_topics.classify('县总工会举办基层工会干部培训班')",
+        "jieba_backend": "import labor_topics; labor_topics.load_model(tokenizer='jieba').classify('县总工会举办基层工会干部培训班')",
+        "jieba": "import jieba; jieba.setLogLevel(60); jieba.initialize()",
+    })
+    cold_lib, cold_lib_jieba, cold_jieba = cold["auto"], cold["jieba_backend"], cold["jieba"]
 
     # linear cost in text length (the cut-off lifted for this measurement only)
     unit = "某市总工会开展送清凉活动,为环卫工人送去绿豆汤和防暑药品。"

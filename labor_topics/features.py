@@ -17,7 +17,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain, repeat
 from typing import Sequence
 
@@ -81,20 +81,32 @@ class _IntHash:
     _MULT = np.uint64(0x9E3779B97F4A7C15)
 
     def __init__(self, keys: np.ndarray, values: np.ndarray):
+        keys = np.asarray(keys, dtype=np.int64)
+        values = np.asarray(values, dtype=np.int64)
         self.bits = max(4, int(np.ceil(np.log2(max(1, len(keys)) * 4))))
-        size = 1 << self.bits
-        self.keys = np.full(size, -1, dtype=np.int64)
-        self.values = np.full(size, -1, dtype=np.int64)
+        mask = (1 << self.bits) - 1
+        self.keys = np.full(mask + 1, -1, dtype=np.int64)
+        self.values = np.full(mask + 1, -1, dtype=np.int64)
         self.max_probe = 0
-        slots = self._slots(np.asarray(keys, dtype=np.int64))
-        table_keys, table_values = self.keys, self.values
-        for key, value, slot in zip(np.asarray(keys).tolist(), np.asarray(values).tolist(), slots.tolist()):
-            probe = 0
-            while table_keys[(slot + probe) & (size - 1)] != -1:
-                probe += 1
-            table_keys[(slot + probe) & (size - 1)] = key
-            table_values[(slot + probe) & (size - 1)] = value
-            self.max_probe = max(self.max_probe, probe)
+        # Insert in rounds: each key still waiting tries the next cell of its probe sequence; of the keys that
+        # want the same free cell, the first takes it. A key then sits after occupied cells only, as linear
+        # probing requires. (Keys are distinct.)
+        waiting = np.arange(len(keys))
+        slots = self._slots(keys)
+        probe = 0
+        while len(waiting):
+            at = (slots[waiting] + probe) & mask
+            free = self.keys[at] == -1
+            cells, first = np.unique(at[free], return_index=True)
+            taken = waiting[np.flatnonzero(free)[first]]
+            self.keys[cells] = keys[taken]
+            self.values[cells] = values[taken]
+            if len(taken):
+                self.max_probe = probe
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[taken] = True
+            waiting = waiting[~placed[waiting]]
+            probe += 1
         self.n = len(keys)
 
     def __len__(self) -> int:
@@ -123,6 +135,12 @@ class _IntHash:
         return out
 
 
+@lru_cache(maxsize=1)
+def _bmp_digits() -> list[int]:
+    """Code points below 0x10000 that ``\\d`` matches (decimal digits of every script)."""
+    return [cp for cp in range(0x10000) if chr(cp).isdecimal()]
+
+
 class _CharGrams:
     """The character n-grams of a vocabulary as a chain of tables, for counting them in a whole batch with
     array operations: every character of the vocabulary has an id; an n-gram of length ``k`` that is the
@@ -133,35 +151,43 @@ class _CharGrams:
     character among them) gets id -1 and ends every n-gram that would contain it, which is what splitting the
     text into runs of word characters does in :func:`terms`. Digits (``\\d``) count as ``0``."""
 
-    def __init__(self, vocabulary: list[str], hi: int):
+    def __init__(self, char_names: list[str], hi: int):
+        """``char_names``: the ``c:`` block of a vocabulary, whose columns come first (column = position)."""
         self.hi = hi
-        grams = [(j, name[2:]) for j, name in enumerate(vocabulary) if name.startswith("c:") and 1 <= len(name) - 2 <= hi]
-        chars = sorted({ch for _, g in grams for ch in g})
+        grams = [name[2:] for name in char_names]
+        chars = sorted({ch for g in grams for ch in g})  # every character of a vocabulary n-gram
         self.n_chars = len(chars)
-        ids = {ord(ch): i for i, ch in enumerate(chars)}
-        self.zero = ids.get(ord("0"), -1)
+        ids = {ch: i for i, ch in enumerate(chars)}
+        self.zero = ids.get("0", -1)
         # ids of the Basic Multilingual Plane in an array (every decimal digit there reads as "0"); the few
         # characters beyond it go through a dictionary (see ids()). 0xFFFF is no word character: id -1.
         self.char_id = np.full(0x10000, -1, dtype=np.int32)
         if self.zero >= 0:
-            self.char_id[[cp for cp in range(0x10000) if chr(cp).isdecimal()]] = self.zero
-        for cp, i in ids.items():
-            if cp < 0x10000:
-                self.char_id[cp] = i
-        self.astral = {cp: i for cp, i in ids.items() if cp >= 0x10000}
-        column = {g: j for j, g in grams}
-        prefixes = {g[:k] for _, g in grams for k in range(1, len(g))}
-        self.unigram_col = np.array([column.get(ch, -1) for ch in chars] + [-1], dtype=np.int64)  # [-1] for id -1
-        self.unigram_rank = np.array([ch in prefixes for ch in chars] + [False])
-        rank = {ch: i for i, ch in enumerate(chars)}  # rank of the length-1 prefixes: the character id
+            self.char_id[_bmp_digits()] = self.zero
+        bmp = [(ord(ch), i) for ch, i in ids.items() if ord(ch) < 0x10000]
+        self.char_id[[cp for cp, _ in bmp]] = [i for _, i in bmp]
+        self.astral = {ord(ch): i for ch, i in ids.items() if ord(ch) >= 0x10000}
+        by_length: list[dict[str, int]] = [{} for _ in range(hi + 1)]  # n-gram -> column, per length
+        for j, g in enumerate(grams):
+            if len(g) <= hi:
+                by_length[len(g)][g] = j
+        prefixes = [set() for _ in range(hi + 1)]  # n-grams that begin a longer vocabulary n-gram, per length
+        for k in range(2, hi + 1):
+            for g in by_length[k]:
+                for m in range(1, k):
+                    prefixes[m].add(g[:m])
+        self.unigram_col = np.full(self.n_chars + 1, -1, dtype=np.int64)  # the last entry is for id -1
+        for ch, j in by_length[1].items():
+            self.unigram_col[ids[ch]] = j
+        self.unigram_rank = np.zeros(self.n_chars + 1, dtype=bool)
+        self.unigram_rank[[ids[ch] for ch in prefixes[1]]] = True
+        rank = ids  # rank of the length-1 prefixes: the character id
         self.tables: list[_IntHash] = []
         for k in range(2, hi + 1):
-            level = sorted({g for _, g in grams if len(g) == k} | {p for p in prefixes if len(p) == k})
-            next_rank = {g: r for r, g in enumerate(p for p in level if p in prefixes)}
-            keys = [rank[g[:-1]] * self.n_chars + ids[ord(g[-1])] for g in level]
-            cols = [column.get(g, -1) for g in level]
-            ranks = [next_rank.get(g, -1) for g in level]
-            values = [(r + 1) << 32 | (c + 1) for r, c in zip(ranks, cols)]
+            level = sorted(by_length[k].keys() | prefixes[k])
+            next_rank = {g: r for r, g in enumerate(g for g in level if g in prefixes[k])}
+            keys = [rank[g[:-1]] * self.n_chars + ids[g[-1]] for g in level]
+            values = [(next_rank.get(g, -1) + 1) << 32 | (by_length[k].get(g, -1) + 1) for g in level]
             self.tables.append(_IntHash(np.array(keys, dtype=np.int64), np.array(values, dtype=np.int64)))
             rank = next_rank
 
@@ -302,9 +328,9 @@ class TfidfSpace:
                     key = (self.fingerprint, char_hi) if getattr(self, "_received", False) else None
                     tables = _RECEIVED_TABLES.get(key) if key else None
                     if tables is None:
-                        names = self.vocabulary.tolist()
-                        words = {name[2:]: j for j, name in enumerate(names) if name.startswith("w:")}
-                        tables = (words, _WordColumns(words), _CharGrams(names, char_hi))
+                        names = self.vocabulary.tolist()  # the "c:" block, then the "w:" block
+                        words = dict(zip([name[2:] for name in names[self.n_char :]], range(self.n_char, len(names))))
+                        tables = (words, _WordColumns(words), _CharGrams(names[: self.n_char], char_hi))
                         if key:
                             while len(_RECEIVED_TABLES) >= 4:
                                 _RECEIVED_TABLES.pop(next(iter(_RECEIVED_TABLES)))
