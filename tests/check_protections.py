@@ -90,6 +90,28 @@ MUTATIONS = [
      "tests/test_safety.py::test_racing_first_calls_load_the_model_once"),
     ("--on-error stop by default", "labor_topics/cli.py",
      'default="stop"', 'default="skip"', "tests/test_safety.py::test_on_error_skip_goes_on_and_reports"),
+    # shortcuts of the fast path, each held to the reference definition
+    ("fast path: every decimal digit of the BMP reads as 0", "labor_topics/features.py",
+     "            self.char_id[_bmp_digits()] = self.zero", "            pass",
+     "tests/test_training.py::test_fast_features_equal_the_reference_on_any_text"),
+    ("fast path: digits beyond the BMP read as 0", "labor_topics/features.py",
+     "get(cp, zero if chr(cp).isdecimal() else -1)", "get(cp, -1)",
+     "tests/test_training.py::test_fast_features_equal_the_reference_on_any_text"),
+    ("byline patterns skipped only without their words", "labor_topics/normalize.py",
+     '(("记者", "通讯员"), re.compile', '(("记者",), re.compile',
+     "tests/test_normalize.py::test_byline_patterns_skipped_only_where_they_cannot_match"),
+    ("whitespace folded as the regular expressions define", "labor_topics/normalize.py",
+     '(" ".join(line.split()) for line in text.split("\\n"))', '(line.strip() for line in text.split("\\n"))',
+     "tests/test_normalize.py::test_whitespace_folding_is_the_regex_definition"),
+    ("a repeated term counts once per document, with its count", "labor_topics/features.py",
+     "np.not_equal(keys[1:], keys[:-1], out=first[1:])", "first[1:] = True",
+     "tests/test_training.py::test_tfidf_values_are_scikit_learns_with_each_block_normalised"),
+    ("copies sent to workers leave the lookup tables behind", "labor_topics/features.py",
+     "state.update(_tables_lock=None, _tables=None, ", "state.update(_tables_lock=None, ",
+     "tests/test_classify.py::test_copies_sent_to_a_worker_share_lookup_tables_built_once"),
+    ("a worker builds the lookup tables once per vocabulary", "labor_topics/features.py",
+     "tables = _RECEIVED_TABLES.get(key) if key else None", "tables = None",
+     "tests/test_classify.py::test_copies_sent_to_a_worker_share_lookup_tables_built_once"),
 ]
 
 

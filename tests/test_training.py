@@ -97,9 +97,10 @@ def test_fast_features_equal_the_reference_features(config, small_training_items
 
 
 # Characters that stress the fast path: words of the union dictionary, capitals (Greek final sigma, dotted I),
-# digits of several scripts (folded to 0), an astral character, punctuation and spaces.
-_ALPHABET = list("工会职工劳模技能比武集体协商送温暖") + list("ABCΣΑσςİx_") + list("0123٠١٢۴५") + ["😀", " ", "\n", ",", "。", "、"]
-_FITTED_ON = ["工会职工技能比武ΣΑΣ 0123", "劳模Aİx_集体协商٠١٢ 😀工会", "送温暖工会职工 abc ABC 12 ٣", "工会工会 职工职工 ΑΣ ς5٢"]
+# digits of several scripts (folded to 0; 𐒡 is an Osmanya digit, beyond the Basic Multilingual Plane), an
+# astral character, punctuation and spaces.
+_ALPHABET = list("工会职工劳模技能比武集体协商送温暖") + list("ABCΣΑσςİx_") + list("0123٠١٢۴५𐒡") + ["😀", " ", "\n", ",", "。", "、"]
+_FITTED_ON = ["工会职工技能比武ΣΑΣ 0123", "劳模Aİx_集体协商٠١٢ 😀工会", "送温暖工会职工 abc ABC 12 ٣", "工会工会 职工职工 ΑΣ ς5٢ 𐒡0"]
 
 
 @pytest.fixture(scope="module")
