@@ -226,7 +226,7 @@ def _classify(args) -> int:
     if args.input and args.texts:
         raise UsageError("give texts or --input, not both")
     skipped: list = []
-    chunk = 1000
+    chunk = 1000 if args.jobs == 1 else 5000 * args.jobs  # items read, classified and written at a time
     if args.input:
         stream = _read_input(args, skipped)
         total = None
@@ -263,7 +263,8 @@ def _classify(args) -> int:
         part = first
         while part:
             texts = [item.model_text for item in part]
-            predictions = model.classify_batch(texts, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs)
+            predictions = model.classify_batch(texts, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs,
+                                               chunk_size=-(-len(texts) // args.jobs))  # one chunk per worker
             explanations = [model.explain(t) for t in texts] if args.explain else None
             out.write(table.rows(part, predictions, explanations))
             bar.update(len(part))

@@ -31,6 +31,13 @@ def test_classify_texts_as_jsonl(capsys):
     assert all(len(r["top"]) == 2 and r["index"] == n for n, r in enumerate(records, start=1))
 
 
+def test_classify_with_two_worker_processes_writes_the_same(tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["classify", "--input", str(DIGEST_001), "--format", "jsonl", "--output", str(one)]) == 0
+    assert main(["classify", "--input", str(DIGEST_001), "--format", "jsonl", "--output", str(two), "--jobs", "2"]) == 0
+    assert two.read_bytes() == one.read_bytes() and one.read_bytes().count(b"\n") == 25
+
+
 def test_classify_csv_output_file_has_a_bom(tmp_path):
     out = tmp_path / "out.csv"
     assert main(["classify", "--input", str(DIGEST_001), "--format", "csv", "--output", str(out)]) == 0
