@@ -1,4 +1,4 @@
-"""Tokens -> features: TF-IDF over word n-grams and character n-grams, in plain numpy / scipy.sparse.
+"""Tokens -> features: TF-IDF over word n-grams and character n-grams, in plain numpy.
 
 One implementation serves training and prediction, so both see exactly the same features:
 
@@ -14,7 +14,8 @@ Training builds feature names (:func:`terms`, :meth:`TfidfSpace.transform`: the 
 (:meth:`TfidfSpace.transform_analyses`) gets the same rows without them: word unigrams by one dictionary lookup
 per token, character n-grams as chains of integer keys looked up in hash tables for a whole block of texts at
 once, occurrences packed as ``row << shift | column`` and counted with one sort. Tests hold the two paths equal
-on any text.
+on any text. :meth:`TfidfSpace.rows` gives the rows as plain arrays (CSR layout), so that prediction needs no
+scipy; ``transform`` and ``transform_analyses`` wrap them in a ``scipy.sparse.csr_matrix``.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain, repeat
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 from .tokenize import _FOLDED, feature_tokens
 
@@ -124,8 +127,8 @@ class _IntHash:
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The value of each key (int64 array), or -1."""
         slots = self._slots(keys)
-        stored = self.keys[slots]
-        out = np.where(stored == keys, self.values[slots], -1)
+        stored = np.take(self.keys, slots)
+        out = np.where(stored == keys, np.take(self.values, slots), -1)
         if self.max_probe:
             # the few keys that are neither found nor proved absent by the first probe
             pending = np.flatnonzero((stored != keys) & (stored != -1))
@@ -167,7 +170,7 @@ class _CharGrams:
         self.zero = ids.get("0", -1)
         # ids of the Basic Multilingual Plane in an array (every decimal digit there reads as "0"); the few
         # characters beyond it go through a dictionary (see ids()). 0xFFFF is no word character: id -1.
-        self.char_id = np.full(0x10000, -1, dtype=np.int32)
+        self.char_id = np.full(0x10000, -1, dtype=np.int64)
         if self.zero >= 0:
             self.char_id[_bmp_digits()] = self.zero
         bmp = [(ord(ch), i) for ch, i in ids.items() if ord(ch) < 0x10000]
@@ -199,32 +202,34 @@ class _CharGrams:
 
     def ids(self, points: np.ndarray) -> np.ndarray:
         """Character ids of code points (-1 outside the vocabulary; decimal digits are ``0``)."""
-        ids = self.char_id[np.minimum(points, 0xFFFF)]
+        ids = np.take(self.char_id, np.minimum(points, 0xFFFF))
         astral = np.flatnonzero(points > 0xFFFF)
         if len(astral):
             zero, get = self.zero, self.astral.get
             ids[astral] = [get(cp, zero if chr(cp).isdecimal() else -1) for cp in points[astral].tolist()]
         return ids
 
+    # (np.take with int64 indices: gathers are the bulk of the work, and take is the fastest way to do them)
     def occurrences(self, points: np.ndarray, lo: int, hi: int):
-        """(positions, columns) of the vocabulary n-grams of length ``lo..hi`` starting in ``points``, one pair of
-        arrays per length."""
-        ids = np.empty(len(points) + hi, dtype=np.int32)
-        ids[: len(points)] = self.ids(points)
-        ids[len(points) :] = -1  # no n-gram runs past the end
+        """(positions, columns) of the vocabulary n-grams of length ``lo..hi`` starting in ``points`` (int64 code
+        points), one pair of arrays per length."""
+        n = len(points)
+        ids = np.full(n + hi, -1, dtype=np.int64)  # no n-gram runs past the end
+        ids[:n] = self.ids(points)
+        head = ids[:n]
         if lo <= 1:
-            col = self.unigram_col[ids[: len(points)]]
+            col = np.take(self.unigram_col, head)
             pos = np.flatnonzero(col >= 0)
-            yield pos, col[pos]
-        pos = np.flatnonzero(self.unigram_rank[ids[: len(points)]])  # characters that start a longer n-gram
-        rank = ids[pos].astype(np.int64)
+            yield pos, np.take(col, pos)
+        pos = np.flatnonzero(np.take(self.unigram_rank, head))  # characters that start a longer n-gram
+        rank = np.take(head, pos)
         for k, table in enumerate(self.tables, start=2):
-            nxt = ids[pos + (k - 1)]
+            nxt = np.take(ids, pos + (k - 1))
             keep = np.flatnonzero(nxt >= 0)
-            pos = pos[keep]
-            found = table.lookup(rank[keep] * self.n_chars + nxt[keep])
+            pos = np.take(pos, keep)
+            found = table.lookup(np.take(rank, keep) * self.n_chars + np.take(nxt, keep))
             hit = np.flatnonzero(found >= 0)
-            pos, found = pos[hit], found[hit]
+            pos, found = np.take(pos, hit), np.take(found, hit)
             if k >= lo:
                 col = (found & 0xFFFFFFFF) - 1
                 in_vocabulary = col >= 0
@@ -322,7 +327,13 @@ class TfidfSpace:
             cols.extend(j for j in map(index.get, names) if j is not None)
             lengths[d] = len(cols) - before
         rows = np.repeat(np.arange(len(term_lists), dtype=np.int64), lengths)
-        return self._tfidf(rows << self._shift | np.asarray(cols, dtype=np.int64), len(term_lists))
+        return self._csr(self._tfidf(rows << self._shift | np.asarray(cols, dtype=np.int64), len(term_lists)))
+
+    def _csr(self, rows: tuple[np.ndarray, np.ndarray, np.ndarray]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
+        values, cols, indptr = rows
+        return sp.csr_matrix((values, cols, indptr), shape=(len(indptr) - 1, len(self.vocabulary)))
 
     # ---------------------------------------------------------------- the fast path (prediction)
     def _lookup_tables(self, char_hi: int):
@@ -345,9 +356,14 @@ class TfidfSpace:
         return tables
 
     def transform_analyses(self, analyses, word_ngrams, char_ngrams) -> sp.csr_matrix:
-        """The same rows as ``transform(terms(...))``, computed without building feature names: word
-        n-grams by dictionary lookup, character n-grams counted for the whole batch at once with array
-        operations (see :class:`_CharGrams`). Names outside the vocabulary are dropped on the spot."""
+        """The same rows as ``transform(terms(...))``, computed without building feature names (see
+        :meth:`rows`)."""
+        return self._csr(self.rows(analyses, word_ngrams, char_ngrams))
+
+    def rows(self, analyses, word_ngrams, char_ngrams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF rows of pre-analysed texts as CSR arrays ``(values, columns, indptr)``: word n-grams by
+        dictionary lookup, character n-grams counted for the whole batch at once with array operations (see
+        :class:`_CharGrams`). Names outside the vocabulary are dropped on the spot."""
         words, word_columns, chars = self._lookup_tables(char_ngrams[1] if char_ngrams else 1)
         n_docs = len(analyses)
         shift = self._shift
@@ -377,14 +393,14 @@ class TfidfSpace:
         if char_ngrams and chars.n_chars:
             lo, hi = char_ngrams
             joined = "\x00".join(a.text for a in analyses)
-            points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+            points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
             # the document of each position, shifted into place: a separator (code point 0) ends each document
             starts = np.cumsum(np.fromiter((len(a.text) + 1 for a in analyses), dtype=np.int64, count=n_docs))[:-1]
             row_of = np.zeros(len(points), dtype=np.int64)
             row_of[starts[starts < len(points)]] = 1 << shift
             np.cumsum(row_of, out=row_of)
             for pos, col in chars.occurrences(points, lo, hi):
-                parts.append(row_of[pos] | col)
+                parts.append(np.take(row_of, pos) | col)
         keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return self._tfidf(keys, n_docs)
 
@@ -393,8 +409,9 @@ class TfidfSpace:
         """Occurrences are packed as ``row << _shift | column`` (one int64 per occurrence)."""
         return max(len(self.vocabulary), 1).bit_length()
 
-    def _tfidf(self, keys: np.ndarray, n_docs: int) -> sp.csr_matrix:
-        """Rows from packed (document, column) occurrences: counts -> sub-linear tf x idf -> per-block L2 norm."""
+    def _tfidf(self, keys: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR rows from packed (document, column) occurrences: counts -> sub-linear tf x idf -> per-block L2
+        norm."""
         keys = np.sort(keys)
         if len(keys):
             first = np.empty(len(keys), dtype=bool)
@@ -410,11 +427,12 @@ class TfidfSpace:
         rows = keys >> self._shift
         cols = keys & ((1 << self._shift) - 1)
         small = counts < len(_SUBLINEAR_TF)
-        tf = _SUBLINEAR_TF[counts] if small.all() else np.where(small, _SUBLINEAR_TF[np.where(small, counts, 0)], 1.0 + np.log(counts))
-        values = tf * self.idf[cols]
+        tf = (np.take(_SUBLINEAR_TF, counts) if small.all()
+              else np.where(small, np.take(_SUBLINEAR_TF, np.where(small, counts, 0)), 1.0 + np.log(counts)))
+        values = tf * np.take(self.idf, cols)
         # L2-normalise each block (characters, words) of each row on its own.
         group = rows * 2 + (cols >= self.n_char)
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=2 * n_docs))
-        values /= norms[group]
+        values /= np.take(norms, group)
         indptr = np.searchsorted(rows, np.arange(n_docs + 1))  # rows are sorted
-        return sp.csr_matrix((values, cols, indptr), shape=(n_docs, len(self.vocabulary)))
+        return values, cols, indptr

@@ -1,14 +1,13 @@
 """A fitted model at prediction time: normalise -> tokenise -> features -> scores -> probabilities.
 
-:class:`Model` needs numpy and scipy.sparse only (scikit-learn is not imported on this path). It is what
-``load_model`` returns and what ``train`` builds.
+:class:`Model` needs numpy only: neither scikit-learn nor scipy is imported on this path (``features`` and
+``explain`` import scipy.sparse). It is what ``load_model`` returns and what ``train`` builds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -47,6 +46,18 @@ def analyse_texts(texts: Iterable[str], hmm: bool, max_chars: int = DEFAULT_MAX_
         normalised = normalize(text[:max_chars])
         out.append(analyse(normalised, tokenizer.cut(normalised)))
     return out
+
+
+def linear_scores(values: np.ndarray, cols: np.ndarray, indptr: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """``coef @ X.T`` for the CSR rows ``X = (values, cols, indptr)``: shape (n_classes, n_rows). Each row's sum
+    depends on that row alone (so a text's scores do not depend on the batch it came in)."""
+    products = np.take(coef, cols, axis=1)
+    products *= values
+    scores = np.zeros((coef.shape[0], len(indptr) - 1))
+    filled = indptr[1:] > indptr[:-1]
+    if filled.any():
+        scores[:, filled] = np.add.reduceat(products, indptr[:-1][filled], axis=1)
+    return scores
 
 
 def _resolve_threshold(threshold, default: float | None) -> float | None:
@@ -103,19 +114,10 @@ class Model:
         self.card = card or {}
         self.path = path
         self.tokenizer = tokenizer  # "jieba", "rjieba" or "auto" (see labor_topics.tokenize)
-        self._coef_t = None
-        self._lock = threading.Lock()
 
     # ------------------------------------------------------------ pickling (joblib workers)
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_coef_t"] = None
-        state["_lock"] = None
-        return state
-
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._lock = threading.Lock()
         Model.unpickled += 1  # how many models this process received (parallel runs report it)
 
     # ------------------------------------------------------------ the data path
@@ -136,11 +138,10 @@ class Model:
         return self.space.transform_analyses(analyses, word and tuple(word), char and tuple(char))
 
     def decision_from_analyses(self, analyses: Sequence[Analysis]) -> np.ndarray:
-        if self._coef_t is None:
-            with self._lock:
-                if self._coef_t is None:
-                    self._coef_t = np.ascontiguousarray(self.coef.T)
-        return np.asarray(self.features(analyses) @ self._coef_t) + self.intercept
+        word = self.config.get("word_ngrams")
+        char = self.config.get("char_ngrams")
+        values, cols, indptr = self.space.rows(analyses, word and tuple(word), char and tuple(char))
+        return linear_scores(values, cols, indptr, self.coef).T + self.intercept
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear scores, shape (n, 5), columns in :data:`LABELS` order."""

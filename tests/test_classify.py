@@ -123,14 +123,14 @@ def test_explain_names_terms_of_the_text(model):
     assert [w for _, w in terms] == sorted((w for _, w in terms), reverse=True)
 
 
-def test_import_is_light_and_classify_leaves_jieba_global_state_alone():
+def test_import_is_light_classify_needs_no_scipy_and_leaves_jieba_global_state_alone():
     code = (
         "import sys, logging, labor_topics\n"
         "assert 'jieba' not in sys.modules and 'sklearn' not in sys.modules and 'numpy' not in sys.modules\n"
         "import jieba\n"
         "level = logging.getLogger('jieba').level\n"
         "labor_topics.load_model(tokenizer='jieba').classify('工会')\n"
-        "assert 'sklearn' not in sys.modules\n"
+        "assert 'sklearn' not in sys.modules and 'scipy' not in sys.modules\n"
         "assert not jieba.dt.initialized, 'the global tokenizer was initialised'\n"
         "assert logging.getLogger('jieba').level == level\n"
         "print('ok')\n"

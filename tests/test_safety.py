@@ -339,11 +339,16 @@ def test_on_error_skip_goes_on_and_reports(tmp_path):
 
 def test_ctrl_c_leaves_no_partial_output(tmp_path):
     big = tmp_path / "big.txt"
-    big.write_text("\n".join(f"{n} 某市总工会开展送清凉活动,为环卫工人送去绿豆汤和防暑药品。" * 3 for n in range(60_000)), encoding="utf-8")
+    big.write_text("\n".join(f"{n} 某市总工会开展送清凉活动,为环卫工人送去绿豆汤和防暑药品。" * 3 for n in range(120_000)), encoding="utf-8")
     out = tmp_path / "out.csv"
     proc = subprocess.Popen([sys.executable, "-m", "labor_topics", "classify", "--input", str(big), "--lines",
                              "--format", "csv", "--output", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(4)
+    # interrupt once the output has begun (its temporary file exists): well before 120,000 items are done
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.iterdir())) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
