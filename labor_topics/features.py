@@ -116,10 +116,6 @@ class _IntHash:
             placed[taken] = True
             waiting = waiting[~placed[waiting]]
             probe += 1
-        self.n = len(keys)
-
-    def __len__(self) -> int:
-        return self.n
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         return ((keys.view(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).view(np.int64)

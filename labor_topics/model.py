@@ -132,15 +132,19 @@ class Model:
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
         return analyse_texts(texts, bool(self.config.get("hmm", False)), self.max_chars, self.tokenizer)
 
-    def features(self, analyses: Sequence[Analysis]):
+    @property
+    def ngram_ranges(self) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """(word n-gram range, character n-gram range) of the configuration; None for a block not used."""
         word = self.config.get("word_ngrams")
         char = self.config.get("char_ngrams")
-        return self.space.transform_analyses(analyses, word and tuple(word), char and tuple(char))
+        return word and tuple(word), char and tuple(char)
+
+    def features(self, analyses: Sequence[Analysis]):
+        """TF-IDF rows of pre-analysed texts, a ``scipy.sparse.csr_matrix``."""
+        return self.space.transform_analyses(analyses, *self.ngram_ranges)
 
     def decision_from_analyses(self, analyses: Sequence[Analysis]) -> np.ndarray:
-        word = self.config.get("word_ngrams")
-        char = self.config.get("char_ngrams")
-        values, cols, indptr = self.space.rows(analyses, word and tuple(word), char and tuple(char))
+        values, cols, indptr = self.space.rows(analyses, *self.ngram_ranges)
         return linear_scores(values, cols, indptr, self.coef).T + self.intercept
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
