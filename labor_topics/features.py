@@ -24,7 +24,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Sequence
 
@@ -33,7 +33,7 @@ import numpy as np
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-from .tokenize import _FOLDED, feature_tokens
+from .tokenize import _FOLDED, Memo, feature_tokens
 
 __all__ = ["Analysis", "analyse", "terms", "TfidfSpace"]
 
@@ -235,24 +235,9 @@ class _CharGrams:
             pos, rank = pos[longer], rank[longer]
 
 
-class _WordColumns(dict):
-    """A token as the tokenizer gives it -> the column of its word unigram (-1 when none), memoised."""
-
-    limit = 500_000
-
-    def __init__(self, words: dict[str, int]):
-        super().__init__()
-        self.words = words
-
-    def __reduce__(self):  # a copy starts empty: the memo is not worth sending to another process
-        return (type(self), (self.words,))
-
-    def __missing__(self, token: str) -> int:
-        column = self.words.get(_FOLDED[token], -1)  # "" (no meaning) is no word of the vocabulary
-        if len(self) >= self.limit:
-            self.clear()
-        self[token] = column
-        return column
+def _word_column(words: dict[str, int], token: str) -> int:
+    """The column of a raw token's word unigram, -1 when none ("" (no meaning) is no word of the vocabulary)."""
+    return words.get(_FOLDED[token], -1)
 
 
 _SUBLINEAR_TF = 1.0 + np.log(np.arange(1024, dtype=np.float64).clip(1))  # 1 + ln(count), for counts up to 1023
@@ -343,7 +328,7 @@ class TfidfSpace:
                     if tables is None:
                         names = self.vocabulary.tolist()  # the "c:" block, then the "w:" block
                         words = dict(zip([name[2:] for name in names[self.n_char :]], range(self.n_char, len(names))))
-                        tables = (words, _WordColumns(words), _CharGrams(names[: self.n_char], char_hi))
+                        tables = (words, Memo(partial(_word_column, words)), _CharGrams(names[: self.n_char], char_hi))
                         if key:
                             while len(_RECEIVED_TABLES) >= 4:
                                 _RECEIVED_TABLES.pop(next(iter(_RECEIVED_TABLES)))

@@ -1,7 +1,7 @@
 """A fitted model at prediction time: normalise -> tokenise -> features -> scores -> probabilities.
 
-:class:`Model` needs numpy only: neither scikit-learn nor scipy is imported on this path (``features`` and
-``explain`` import scipy.sparse). It is what ``load_model`` returns and what ``train`` builds.
+:class:`Model` needs numpy only: neither scikit-learn nor scipy is imported on this path (``features``, which
+returns a sparse matrix, imports scipy.sparse). It is what ``load_model`` returns and what ``train`` builds.
 """
 
 from __future__ import annotations
@@ -222,10 +222,8 @@ class Model:
         (feature value times the section's coefficient minus the mean over sections). Names start with
         ``w:`` (word n-gram) or ``c:`` (character n-gram)."""
         analyses = self.analyse([check_text(text)])
-        x = self.features(analyses).tocsr()
-        scores = np.asarray(x @ self.coef.T) + self.intercept
-        best = int(np.argmax(scores[0]))
-        cols, vals = x.indices, x.data
+        vals, cols, indptr = self.space.rows(analyses, *self.ngram_ranges)
+        best = int(np.argmax(linear_scores(vals, cols, indptr, self.coef)[:, 0] + self.intercept))
         weights = vals * (self.coef[best, cols] - self.coef[:, cols].mean(axis=0))
         order = np.argsort(-weights, kind="stable")[:k]
         return [(str(self.space.vocabulary[cols[i]]), float(weights[i])) for i in order if weights[i] > 0]

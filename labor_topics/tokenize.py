@@ -100,20 +100,31 @@ def get_tokenizer(hmm: bool = False, backend: str = "jieba") -> Tokenizer:
     return tok
 
 
-class _FoldMemo(dict):
-    """token -> its feature form ("" when it carries no meaning), computed on first sight; bounded."""
+class Memo(dict):
+    """``key -> compute(key)``, computed on first sight and kept (all forgotten at once past ``limit`` keys). A
+    copy sent to another process starts empty."""
 
-    limit = 500_000
+    def __init__(self, compute, limit: int = 500_000):
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
 
-    def __missing__(self, token: str) -> str:
-        folded = _DIGITS.sub("0", token.lower()) if _WORDLIKE.search(token) else ""
+    def __reduce__(self):
+        return (type(self), (self.compute, self.limit))
+
+    def __missing__(self, key):
+        value = self.compute(key)
         if len(self) >= self.limit:
             self.clear()
-        self[token] = folded
-        return folded
+        self[key] = value
+        return value
 
 
-_FOLDED = _FoldMemo()
+def _fold(token: str) -> str:
+    return _DIGITS.sub("0", token.lower()) if _WORDLIKE.search(token) else ""
+
+
+_FOLDED = Memo(_fold)  # token -> its feature form ("" when it carries no meaning)
 
 
 def feature_tokens(tokens: list[str]) -> tuple[str, ...]:
