@@ -79,14 +79,17 @@ def main() -> None:
     import labor_topics
     from labor_topics import load_model
     from labor_topics.paths import bundled_model_path
-    from labor_topics.tokenize import get_tokenizer
+    from labor_topics.tokenize import union_terms
 
     model = load_model(tokenizer="jieba")  # the default backend
     texts = corpus_texts(args.items)
     chars = sum(map(len, texts))
-    tokenizer = get_tokenizer(bool(model.config.get("hmm", False)), "jieba")
-    tokenizer.cut("预热")
-    jieba_tok = tokenizer.raw
+    import jieba
+
+    jieba_tok = jieba.Tokenizer()  # jieba's dictionary plus the library's union terms, as the library uses it
+    jieba_tok.initialize()
+    for word, freq in union_terms():
+        jieba_tok.add_word(word, freq)
     model.classify_batch(texts[:200])  # warm: dictionary, lookup tables
 
     hmm = bool(model.config.get("hmm", False))
@@ -97,10 +100,13 @@ def main() -> None:
     }
     try:  # the fast backend takes its turns in the same rounds, so that its ratio to jieba.lcut is fair
         fast_model = load_model(tokenizer="rjieba")
-        rj = get_tokenizer(hmm, "rjieba")
-        rj.cut("预热")
+        import rjieba
+
+        rj = rjieba.Jieba()
+        for word, freq in union_terms():
+            rj.add_word(word, freq, None)
         fast_model.classify_batch(texts[:200])
-        contenders["rjieba"] = lambda: [rj.raw.cut(t, hmm) for t in texts]
+        contenders["rjieba"] = lambda: [rj.cut(t, hmm) for t in texts]
         contenders["fast"] = lambda: fast_model.classify_batch(texts)
     except ImportError:
         pass

@@ -6,46 +6,144 @@ import argparse
 import contextlib
 import csv
 import io
+import itertools
 import json
-import logging
 import os
+import signal
 import sys
 
 from . import LABELS, __version__
-from .display import pad as _pad, shorten as _short
+from .atomic import OutputPathError, atomic_writer, check_output_path
+from .display import pad as _pad, progress, shorten as _short
 from .errors import InputError, ModelFileError
+from .readers import FORMATS, STDIN
+from .validation import check_number, check_threshold
 
 EXIT_CODES = """exit codes:
-  0  success
-  2  bad input or usage: a file that cannot be read (the message names file, line and reason),
-     a bad option value, a model file that is refused; nothing is written
-  130 interrupted (Ctrl-C); no partial output file is left"""
+  0   success
+  2   bad input or usage: a file that cannot be read (the message names file, line and reason),
+      a bad option value, a model file that is refused, an output path that cannot be written;
+      with --output nothing is written. (Without --output, lines already printed to standard
+      output before an error at a later input line stay printed.)
+  130 interrupted (Ctrl-C); 143 terminated (SIGTERM): no partial output file is left"""
 
 
 class UsageError(Exception):
     """A problem with the command line or its inputs: one line on stderr, exit 2."""
 
 
-def _threshold(value: str):
-    if value == "default":
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (temporary files removed, worker processes stopped)."""
+
+
+# ------------------------------------------------------------------ option values
+
+
+def _number_type(name: str, *, integer: bool, low=None, high=None):
+    """An argparse type: the text as a number, checked by the same rule as the Python API."""
+    def parse(text: str):
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {'a whole number' if integer else 'a number'}, got {text!r}") from None
+        try:
+            return check_number(value, name, integer=integer, low=low, high=high)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
+
+
+def _threshold(text: str):
+    if text == "default":
         return "default"
     try:
-        number = float(value)
+        return check_threshold(float(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1] or 'default', got {value!r}") from None
-    if not 0.0 <= number <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {value}")
-    return number
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1] or 'default', got {text!r}") from None
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
-    return number
+_positive = _number_type("value", integer=True, low=1)
+_count = _number_type("count", integer=True, low=0)
+
+
+# ------------------------------------------------------------------ the parser, one builder per command
+
+
+def _command(sub, name: str, **kw) -> argparse.ArgumentParser:
+    return sub.add_parser(name, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+
+
+def _add_classify(sub) -> None:
+    c = _command(sub, "classify", help="classify texts or the items of a file",
+                 description="Classify the given texts, or the items of --input (a sectioned digest, a newspaper "
+                             "page, JSONL, CSV with a 'text' column, or plain text with items separated by blank lines).")
+    c.add_argument("texts", nargs="*", metavar="TEXT", help="texts to classify (title and body, or a headline)")
+    c.add_argument("--input", "-i", metavar="FILE", help="read items from FILE ('-' for standard input)")
+    c.add_argument("--input-format", default="auto", choices=FORMATS,
+                   help="how to read --input (default: by the file ending, else by the content)")
+    c.add_argument("--lines", action="store_true", help="plain text with one item a line (same as --input-format lines)")
+    c.add_argument("--format", "-f", default="table", choices=["table", "jsonl", "csv"], help="output format (default table)")
+    c.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    c.add_argument("--threshold", type=_threshold, default=None,
+                   help="below this score the section is left empty; a number in [0, 1] or 'default' (the model card's)")
+    c.add_argument("--top-k", type=_positive, default=None,
+                   help="how many (section, score) pairs to list (default: 5 in JSONL; the table shows the runner-up)")
+    c.add_argument("--explain", action="store_true", help="add the terms that pushed each prediction")
+    c.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
+    c.add_argument("--jobs", "-j", type=_positive, default=1, help="worker processes (default 1)")
+    c.add_argument("--on-error", choices=["stop", "skip"], default="stop",
+                   help="a bad line in a JSONL/CSV input: stop (exit 2, the default) or skip it and report it on stderr")
+
+
+def _add_train(sub) -> None:
+    t = _command(sub, "train", help="choose a configuration by cross-validation, fit, write model and card")
+    t.add_argument("--data", nargs="+", metavar="FILE", help="labelled files (digest, JSONL, CSV); required unless --list-configs")
+    t.add_argument("--include-bundled", action="store_true", help="add the bundled training data")
+    t.add_argument("--output", "-o", metavar="PATH", help="model file to write (its card goes beside it); required unless --list-configs")
+    t.add_argument("--heldout", nargs="+", default=[], metavar="FILE",
+                   help="labelled files scored once by the model fitted on --data (a held-out figure)")
+    t.add_argument("--refit-with-heldout", action="store_true", help="fit the written model on --data and --heldout")
+    t.add_argument("--config", metavar="NAME", help="skip the grid and use this configuration (see --list-configs)")
+    t.add_argument("--list-configs", action="store_true", help="list the configurations of the grid and exit")
+    t.add_argument("--folds", type=_number_type("folds", integer=True, low=2), default=5,
+                   help="cross-validation folds, grouped by source page and stratified by section (default 5)")
+    t.add_argument("--repeats", type=_positive, default=3, help="cross-validation repeats with other shuffles (default 3)")
+    t.add_argument("--seed", type=int, default=0, help="seed of the fold shuffles and the solvers (default 0)")
+
+
+def _add_digest(sub) -> None:
+    d = _command(sub, "digest", help="draft a weekly digest (一周速览) from pages, digests or items",
+                 description="Read newspaper pages (split into stories), digests, JSONL or plain text, classify "
+                             "every item and print a draft 一周速览: the five sections in digest order, items by "
+                             "score, and 待定 for the items below the threshold. The same story from two inputs "
+                             "appears once. Input formats (auto): .jsonl/.json -> JSONL, .csv -> CSV; otherwise a "
+                             "digest when section headings stand alone, a page when bylines (本报讯, 本报记者) "
+                             "start lines, else plain text with items separated by blank lines.")
+    d.add_argument("files", nargs="+", metavar="FILE", help="input files ('-' for standard input)")
+    d.add_argument("--input-format", default="auto", choices=[f for f in FORMATS if f != "lines"])
+    d.add_argument("--format", "-f", default="md", choices=["md", "json"], help="Markdown (default) or JSON")
+    d.add_argument("--threshold", type=_threshold, default="default",
+                   help="items scoring below this go to 待定 (default: the model card's threshold)")
+    d.add_argument("--max-body", type=_positive, default=200, metavar="N",
+                   help="cut each body at a sentence end within N characters (default 200)")
+    d.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
+    d.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+
+
+def _add_evaluate(sub) -> None:
+    e = _command(sub, "evaluate", help="judge a model on labelled data, with baselines",
+                 description="Held-out mode (default): score the model (the bundled one unless --model) on the "
+                             "labelled files, leaving out items it was trained on. With --cv K: repeated "
+                             "stratified K-fold on the files (grouped by source_url), a fresh model per fold.")
+    e.add_argument("--data", nargs="+", required=True, metavar="FILE", help="labelled files (digest, JSONL, CSV)")
+    e.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model; held-out mode)")
+    e.add_argument("--cv", type=_number_type("--cv", integer=True, low=2), metavar="K", help="cross-validate with K folds instead")
+    e.add_argument("--repeats", type=_positive, default=1, metavar="R", help="CV repeats (default 1)")
+    e.add_argument("--config", metavar="NAME", help="CV configuration (default: the bundled model's)")
+    e.add_argument("--seed", type=int, default=0, help="seed for folds, bootstrap and the random baseline (default 0)")
+    e.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    e.add_argument("--plot", metavar="PNG", help="draw the confusion matrix (needs the plot extra)")
+    e.add_argument("--errors", type=_count, default=10, metavar="N", help="list the N most confident errors (default 10)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,72 +154,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"labor-topics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    c = sub.add_parser("classify", help="classify texts or the items of a file", epilog=EXIT_CODES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Classify the given texts, or the items of --input (a sectioned digest, "
-                                   "JSONL, CSV with a 'text' column, or plain text with items separated by blank lines).")
-    c.add_argument("texts", nargs="*", metavar="TEXT", help="texts to classify (title and body, or a headline)")
-    c.add_argument("--input", "-i", metavar="FILE", help="read items from FILE ('-' for standard input)")
-    c.add_argument("--input-format", default="auto", choices=["auto", "digest", "page", "jsonl", "csv", "text", "lines"],
-                   help="how to read --input (default: by the file ending; a digest when section headings stand alone)")
-    c.add_argument("--lines", action="store_true", help="plain text with one item a line (same as --input-format lines)")
-    c.add_argument("--format", "-f", default="table", choices=["table", "jsonl", "csv"], help="output format (default table)")
-    c.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
-    c.add_argument("--threshold", type=_threshold, default=None,
-                   help="below this score the section is left empty; a number in [0, 1] or 'default' (the model card's)")
-    c.add_argument("--top-k", type=_positive, default=None, help="how many (section, score) pairs to list (default 5)")
-    c.add_argument("--explain", action="store_true", help="add the terms that pushed each prediction")
-    c.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
-    c.add_argument("--jobs", "-j", type=_positive, default=1, help="worker processes (default 1)")
-    c.add_argument("--on-error", choices=["stop", "skip"], default="stop",
-                   help="a bad line in a JSONL/CSV input: stop (exit 2, the default) or skip it and report it on stderr")
-
-    t = sub.add_parser("train", help="choose a configuration by cross-validation, fit, write model and card",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    t.add_argument("--data", nargs="+", required=True, metavar="FILE", help="labelled files (digest, JSONL, CSV)")
-    t.add_argument("--include-bundled", action="store_true", help="add the bundled training data")
-    t.add_argument("--output", "-o", required=True, metavar="PATH", help="model file to write (its card goes beside it)")
-    t.add_argument("--heldout", nargs="+", default=[], metavar="FILE",
-                   help="labelled files scored once by the model fitted on --data (a held-out figure)")
-    t.add_argument("--refit-with-heldout", action="store_true", help="fit the written model on --data and --heldout")
-    t.add_argument("--config", metavar="NAME", help="skip the grid and use this configuration (see --list-configs)")
-    t.add_argument("--list-configs", action="store_true", help="list the configurations of the grid and exit")
-    t.add_argument("--folds", type=_positive, default=5)
-    t.add_argument("--repeats", type=_positive, default=3)
-    t.add_argument("--seed", type=int, default=0)
-    d = sub.add_parser("digest", help="draft a weekly digest (一周速览) from pages, digests or items", epilog=EXIT_CODES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Read newspaper pages (split into stories), digests, JSONL or plain text, classify "
-                                   "every item and print a draft 一周速览: the five sections in digest order, items by "
-                                   "score, and 待定 for the items below the threshold. The same story from two inputs "
-                                   "appears once. Input formats (auto): .jsonl/.json -> JSONL, .csv -> CSV; otherwise a "
-                                   "digest when section headings stand alone, a page when bylines (本报讯, 本报记者) "
-                                   "start lines, else plain text with items separated by blank lines.")
-    d.add_argument("files", nargs="+", metavar="FILE", help="input files ('-' for standard input)")
-    d.add_argument("--input-format", default="auto", choices=["auto", "page", "digest", "jsonl", "csv", "text"])
-    d.add_argument("--format", "-f", default="md", choices=["md", "json"], help="Markdown (default) or JSON")
-    d.add_argument("--threshold", type=_threshold, default="default",
-                   help="items scoring below this go to 待定 (default: the model card's threshold)")
-    d.add_argument("--max-body", type=_positive, default=200, metavar="N",
-                   help="cut each body at a sentence end within N characters (default 200)")
-    d.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
-    d.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
-
-    e = sub.add_parser("evaluate", help="judge a model on labelled data, with baselines", epilog=EXIT_CODES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Held-out mode (default): score the model (the bundled one unless --model) on the "
-                                   "labelled files, leaving out items it was trained on. With --cv K: repeated "
-                                   "stratified K-fold on the files (grouped by source_url), a fresh model per fold.")
-    e.add_argument("--data", nargs="+", required=True, metavar="FILE", help="labelled files (digest, JSONL, CSV)")
-    e.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model; held-out mode)")
-    e.add_argument("--cv", type=_positive, metavar="K", help="cross-validate with K folds instead")
-    e.add_argument("--repeats", type=_positive, default=1, metavar="R", help="CV repeats (default 1)")
-    e.add_argument("--config", metavar="NAME", help="CV configuration (default: the bundled model's)")
-    e.add_argument("--seed", type=int, default=0, help="seed for folds, bootstrap and the random baseline (default 0)")
-    e.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    e.add_argument("--plot", metavar="PNG", help="draw the confusion matrix (needs the plot extra)")
-    e.add_argument("--errors", type=int, default=10, metavar="N", help="list the N most confident errors (default 10)")
+    for add in (_add_classify, _add_train, _add_digest, _add_evaluate):
+        add(sub)
     return parser
 
 
@@ -129,56 +163,58 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(model_path):
-    from . import load_model
+    from .bundled import bundled_model, load_model
 
     try:
-        return load_model(model_path)
-    except FileNotFoundError as exc:
-        raise UsageError(str(exc)) from None
-    except ModelFileError as exc:
+        return bundled_model() if model_path is None else load_model(model_path)
+    except (FileNotFoundError, ModelFileError) as exc:
         raise UsageError(str(exc)) from None
 
 
-def _read_input(args, skipped: list):
-    """The items of --input, as an iterator (JSONL and one-item-a-line files are streamed)."""
-    from .readers import iter_items, parse_items
-
-    fmt = "lines" if args.lines else args.input_format
-    on_error = None
-    if args.on_error == "skip":
-        def on_error(exc):
-            skipped.append(exc)
-            print(f"labor-topics: skipped {exc}", file=sys.stderr)
-    if args.input == "-":
+def _output_path(path: str | None, inputs) -> None:
+    """Refuse an --output that is a directory, a device, or one of the inputs (before any work)."""
+    if path is not None:
         try:
-            content = sys.stdin.buffer.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UsageError("<stdin>: not UTF-8 text") from None
-        return iter(parse_items(content.replace("\r\n", "\n"), fmt, "<stdin>", on_error=on_error))
-    return iter_items(args.input, fmt, on_error=on_error)
+            check_output_path(path, [p for p in inputs if p])
+        except OutputPathError as exc:
+            raise UsageError(str(exc)) from None
 
 
-class _Table:
-    """Streaming output: a header, then rows chunk by chunk, then a footer."""
+@contextlib.contextmanager
+def _output(path: str | None):
+    """The output stream: an atomic file for --output, else standard output."""
+    if path:
+        with atomic_writer(path, text=True) as fh:
+            yield fh
+    else:
+        yield sys.stdout
 
-    def __init__(self, fmt: str, show_gold: bool):
+
+class _OutputWriter:
+    """Streaming output of predictions as a table, JSONL or CSV: a header, rows chunk by chunk, a footer."""
+
+    def __init__(self, fmt: str, show_gold: bool, top_k: int | None):
         self.fmt, self.show_gold = fmt, show_gold
+        self.runner_up = top_k is None or top_k >= 2  # the table shows the runner-up unless --top-k 1
         self.index = 0
         self.hits = self.scored = 0
+
+    def _columns(self) -> list[str]:
+        return ["#", "section", "score", *(["gold"] if self.show_gold else []), *(["runner-up"] if self.runner_up else []), "item"]
 
     def header(self) -> str:
         if self.fmt == "jsonl":
             return ""
         if self.fmt == "csv":
             buf = io.StringIO()
-            cols = ["index", "label", "score", *(["gold"] if self.show_gold else []),
+            cols = ["index", "label", "score", *(["gold"] if self.show_gold else []), "runner_up", "runner_up_score",
                     *[f"score_{label}" for label in LABELS], "title", "text"]
             csv.writer(buf, lineterminator="\r\n").writerow(cols)
             return "\ufeff" + buf.getvalue()
-        return self._table_row(["#", "section", "score", *(["gold"] if self.show_gold else []), "item"])
+        return self._table_row(self._columns())
 
     def _table_row(self, cells) -> str:
-        widths = [6, 16, 5, 16, 0] if self.show_gold else [6, 16, 5, 0]
+        widths = [6, 16, 5] + ([16] if self.show_gold else []) + ([22] if self.runner_up else []) + [0]
         return "  ".join(_pad(c, w) for c, w in zip(cells, widths)).rstrip() + "\n"
 
     def rows(self, items, predictions, explanations) -> str:
@@ -190,6 +226,8 @@ class _Table:
             if item.label in LABELS:
                 self.scored += 1
                 self.hits += pred.top[0][0] == item.label
+            second = pred.top[1] if len(pred.top) > 1 else max(((label, s) for label, s in pred.scores.items()
+                                                                 if label != pred.top[0][0]), key=lambda p: p[1])
             if self.fmt == "jsonl":
                 record = {"index": n, "title": item.title or None, "label": pred.label, "score": round(pred.score, 6),
                           "top": [[label, round(score, 6)] for label, score in pred.top]}
@@ -199,16 +237,20 @@ class _Table:
                     record["gold"] = item.label
                 if explanations:
                     record["explain"] = [[name, round(w, 6)] for name, w in explanations[k]]
-                buf.write(json.dumps(record, ensure_ascii=False) + "\n")
+                buf.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
             elif self.fmt == "csv":
                 writer.writerow([n, pred.label or "", f"{pred.score:.4f}", *([item.label or ""] if self.show_gold else []),
-                                 *[f"{pred.scores[label]:.4f}" for label in LABELS], item.title, item.text])
+                                 second[0], f"{second[1]:.4f}", *[f"{pred.scores[label]:.4f}" for label in LABELS],
+                                 item.title, item.text])
             else:
                 buf.write(self._table_row([str(n), pred.label or "(待定)", f"{pred.score:.2f}",
-                                           *([item.label or ""] if self.show_gold else []), _short(item.title or item.text)]))
+                                           *([item.label or ""] if self.show_gold else []),
+                                           *([f"{second[0]} {second[1]:.2f}"] if self.runner_up else []),
+                                           _short(item.title or item.text)]))
                 if explanations:
-                    terms = ", ".join(f"{name[2:]}({w:+.2f})" for name, w in explanations[k][:6])
-                    buf.write(self._table_row(["", "", "", *([""] if self.show_gold else []), "  " + terms]))
+                    terms = ", ".join(f"{name}({w:+.2f})" for name, w in explanations[k][:6])
+                    buf.write(self._table_row(["", "", "", *([""] if self.show_gold else []), *([""] if self.runner_up else []),
+                                               "  " + terms]))
         return buf.getvalue()
 
     def footer(self) -> str:
@@ -218,26 +260,40 @@ class _Table:
         return ""
 
 
-def _classify(args) -> int:
-    import itertools
+# ------------------------------------------------------------------ classify
 
-    from .readers import Item
+
+#: Items read, classified and written at a time: one process, and per worker with --jobs.
+_CHUNK_ONE, _CHUNK_PER_WORKER = 1000, 5000
+
+
+def _items_to_classify(args, skipped: list):
+    """The items to classify, as an iterator (files and standard input are streamed alike)."""
+    from .items import Item
+    from .readers import iter_items
 
     if args.input and args.texts:
         raise UsageError("give texts or --input, not both")
-    skipped: list = []
-    chunk = 1000 if args.jobs == 1 else 5000 * args.jobs  # items read, classified and written at a time
     if args.input:
-        stream = _read_input(args, skipped)
-        total = None
-    elif args.texts:
+        def on_error(exc):
+            skipped.append(exc)
+            print(f"labor-topics: skipped {exc}", file=sys.stderr)
+
+        fmt = "lines" if args.lines else args.input_format
+        return iter_items(args.input, fmt, on_error=on_error if args.on_error == "skip" else None)
+    if args.texts:
         for n, text in enumerate(args.texts, start=1):
             if not text.strip():
                 raise UsageError(f"argument {n}: empty text")
-        stream = iter([Item(text=t, line=n) for n, t in enumerate(args.texts, start=1)])
-        total = len(args.texts)
-    else:
-        raise UsageError("nothing to classify: give TEXT arguments or --input FILE (see labor-topics classify --help)")
+        return iter([Item(text=t, line=n) for n, t in enumerate(args.texts, start=1)])
+    raise UsageError("nothing to classify: give TEXT arguments or --input FILE (see labor-topics classify --help)")
+
+
+def _classify(args) -> int:
+    skipped: list = []
+    _output_path(args.output, [args.input, args.model])
+    stream = _items_to_classify(args, skipped)
+    chunk = _CHUNK_ONE if args.jobs == 1 else _CHUNK_PER_WORKER * args.jobs
     try:
         first = list(itertools.islice(stream, chunk))
     except FileNotFoundError as exc:
@@ -245,32 +301,24 @@ def _classify(args) -> int:
     if not first:
         raise UsageError(f"{args.input}: no items found")
     model = _load(args.model)
-    if args.output and os.path.isdir(args.output):
-        raise UsageError(f"{args.output}: is a directory; give a file name for --output")
-    table = _Table(args.format, show_gold=any(i.label for i in first))
-    from tqdm import tqdm
-
-    from .atomic import atomic_writer
-
-    # Input is read and output written chunk by chunk; with --output the output goes to a temporary file
-    # renamed into place at the end, so an error or Ctrl-C leaves no partial file.
+    writer = _OutputWriter(args.format, show_gold=any(i.label for i in first), top_k=args.top_k)
     count = 0
-    with contextlib.ExitStack() as stack:
-        out = stack.enter_context(atomic_writer(args.output, text=True)) if args.output else sys.stdout
-        bar = stack.enter_context(tqdm(total=total, disable=not args.input or len(first) < chunk,
-                                       unit="item", file=sys.stderr, desc="classify"))
-        out.write(table.header())
+    # Input is read and output written chunk by chunk; with --output the output goes to a temporary file
+    # renamed into place at the end, so an error, Ctrl-C or SIGTERM leaves no partial file.
+    with _output(args.output) as out, progress(None, "classify", show=bool(args.input) and len(first) == chunk,
+                                               unit="item") as bar:
+        out.write(writer.header())
         part = first
         while part:
             texts = [item.model_text for item in part]
             predictions = model.classify_batch(texts, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs,
                                                chunk_size=-(-len(texts) // args.jobs))  # one chunk per worker
             explanations = [model.explain(t) for t in texts] if args.explain else None
-            out.write(table.rows(part, predictions, explanations))
+            out.write(writer.rows(part, predictions, explanations))
             bar.update(len(part))
             count += len(part)
             part = list(itertools.islice(stream, chunk))
-        out.write(table.footer())
+        out.write(writer.footer())
         out.flush()
     if args.input and (args.output or skipped):
         print(f"labor-topics: {count} item(s) classified, {len(skipped)} line(s) skipped"
@@ -278,19 +326,25 @@ def _classify(args) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ train, digest, evaluate
+
+
 def _train(args) -> int:
+    from .model_file import card_path, save_model
     from .selection import GRID
-    from .training import build
+    from .training import file_sha256, run_training
 
     if args.list_configs:
         for name, params in GRID.items():
             print(f"{name:40s} {params}")
         return 0
+    if not args.data or not args.output:
+        raise UsageError("train needs --data FILE… and --output PATH (or --list-configs)")
     for path in args.data + args.heldout:
         if not os.path.isfile(path):
             raise UsageError(f"{path}: no such file")
-    if os.path.isdir(args.output):
-        raise UsageError(f"{args.output}: is a directory; give a file name such as model.npz")
+    _output_path(args.output, args.data + args.heldout)
+    _output_path(card_path(args.output), args.data + args.heldout)
     grid = None
     if args.config:
         if args.config not in GRID:
@@ -298,59 +352,45 @@ def _train(args) -> int:
         grid = {args.config: GRID[args.config]}
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
     try:
-        model, card, _ = build(args.data, heldout_paths=args.heldout, refit_with_heldout=args.refit_with_heldout,
-                               grid=grid, folds=args.folds, repeats=args.repeats, seed=args.seed,
-                               include_bundled=args.include_bundled, progress=sys.stderr.isatty(), log=log)
+        model, card, _ = run_training(args.data, heldout_paths=args.heldout, refit_with_heldout=args.refit_with_heldout,
+                                      grid=grid, folds=args.folds, repeats=args.repeats, seed=args.seed,
+                                      include_bundled=args.include_bundled, show_progress=True, log=log)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    from .model_file import card_path
-    from .training import file_sha256
-
-    model.save(args.output, card)
+    save_model(model, args.output, card)
     log(f"wrote {args.output} (sha256 {file_sha256(args.output)[:12]}…) and its card {card_path(args.output)}")
     return 0
 
 
 def _digest(args) -> int:
-    from .atomic import atomic_writer
     from .digest import draft_digest
-    from .readers import parse_items, read_items
+    from .readers import read_items
 
+    _output_path(args.output, [*args.files, args.model])
     items = []
     for path in args.files:
         try:
-            if path == "-":
-                content = sys.stdin.buffer.read().decode("utf-8-sig").replace("\r\n", "\n")
-                items.extend(parse_items(content, args.input_format, "<stdin>"))
-            else:
-                items.extend(read_items(path, args.input_format))
+            items.extend(read_items(path, args.input_format))
         except FileNotFoundError as exc:
             raise UsageError(str(exc)) from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{path}: not UTF-8 text") from None
-    threshold = args.threshold
-    digest = draft_digest(items, model=_load(args.model), threshold=threshold, max_body=args.max_body)
-    text = json.dumps(digest.to_dict(), ensure_ascii=False, indent=1) + "\n" if args.format == "json" else digest.markdown()
-    if args.output:
-        if os.path.isdir(args.output):
-            raise UsageError(f"{args.output}: is a directory; give a file name for --output")
-        with atomic_writer(args.output, text=True) as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    digest = draft_digest(items, model=_load(args.model), threshold=args.threshold, max_body=args.max_body)
+    text = (json.dumps(digest.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n" if args.format == "json"
+            else digest.markdown())
+    with _output(args.output) as out:
+        out.write(text)
     return 0
 
 
 def _evaluate(args) -> int:
     import warnings
 
-    from .evaluation import cross_validate_items, evaluate, format_report
+    from .evaluation import cross_validate_items, evaluate
+    from .report import format_report
+    from .selection import GRID
     from .training import read_training_files
 
     if args.cv and args.model:
         raise UsageError("--cv fits fresh models; it does not take --model")
-    if args.cv is not None and args.cv < 2:
-        raise UsageError("--cv needs at least 2 folds")
     items, problems = read_training_files(args.data)
     if problems:
         raise UsageError("; ".join(problems))
@@ -358,13 +398,11 @@ def _evaluate(args) -> int:
         warnings.simplefilter("always")
         try:
             if args.cv:
-                from .selection import GRID
-
                 config = args.config or _load(None).card.get("config_name")
                 if config not in GRID:
                     raise UsageError(f"unknown configuration {config!r}; see labor-topics train --list-configs")
                 report = cross_validate_items(items, config=config, folds=args.cv, repeats=args.repeats, seed=args.seed,
-                                              errors=args.errors, progress=True)
+                                              errors=args.errors, show_progress=True)
             else:
                 report = evaluate(_load(args.model), items, seed=args.seed, errors=args.errors)
         except ValueError as exc:
@@ -381,33 +419,53 @@ def _evaluate(args) -> int:
         if warning:
             print(f"labor-topics: warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json.dumps(report, ensure_ascii=False, allow_nan=False))
     else:
         sys.stdout.write(format_report(report))
     return 0
 
 
-def main(argv=None) -> int:
-    import jieba  # the CLI, not the library, quiets jieba's log messages
+# ------------------------------------------------------------------ main
 
-    jieba.setLogLevel(logging.WARNING)
+_COMMANDS = {"classify": _classify, "train": _train, "digest": _digest, "evaluate": _evaluate}
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit code (see ``EXIT_CODES``)."""
     args = _parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _in_main_thread() else None
     try:
-        if args.command == "classify":
-            return _classify(args)
-        if args.command == "evaluate":
-            return _evaluate(args)
-        if args.command == "digest":
-            return _digest(args)
-        return _train(args)
-    except (UsageError, InputError) as exc:
+        return _COMMANDS[args.command](args)
+    except (UsageError, InputError, OutputPathError) as exc:
         print(f"labor-topics: error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("labor-topics: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("labor-topics: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (nothing more reaches the closed pipe)
         return 0
+    except OSError as exc:  # permission denied, a path below a file, a full disk …
+        name = f"{exc.filename}: " if exc.filename else ""
+        print(f"labor-topics: error: {name}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":

@@ -12,16 +12,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .items import Item
 from .labels import LABELS
-from .normalize import normalize
+from .model import Model
+from .pages import PageItem
+from .patterns import BYLINE_HEAD, BYLINE_LINE, strip_credit
+from .pipeline import model_input
+from .validation import check_number, resolve_threshold
 
-__all__ = ["Digest", "DigestEntry", "draft_digest", "body_paragraph"]
+__all__ = ["Digest", "DigestEntry", "draft_digest", "body_paragraph", "TITLE_CHARS", "DUPLICATE_JACCARD"]
 
-_BYLINE_HEAD = re.compile(r"^(?:(?:本报讯|本报\S{0,16}电|新华社\S{0,16}电)\s*(?:[(（][^()（）]{0,60}[)）])?|[(（]\s*上接第\s*\d+\s*版\s*[)）])\s*")
 _HEADLIKE = re.compile(r"^[^。！？!?]{1,30}$")  # subtitles, crossheads, place names: not part of the paragraph
-_BYLINE_LINE = re.compile(r"^(?:本报(?:特约|见习)?(?:记者|通讯员)[^。]{0,40}|.{0,40}\s摄\s*[)）]?|[(（]\s*上接第\s*\d+\s*版\s*[)）])$")
-_INLINE_CREDIT = re.compile(r"\s+\S{0,12}(?:记者|通讯员)?\s*\S{0,12}\s*摄\s*[)）]?$")
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’\"]?")
+
+#: A plain-text item's first line is its title when it has at most this many characters.
+TITLE_CHARS = 40
+#: Two bodies whose character-5-gram sets overlap this much (Jaccard) are the same story.
+DUPLICATE_JACCARD = 0.8
+_SHINGLE = 5
 
 
 def body_paragraph(text: str, max_chars: int = 200) -> str:
@@ -30,10 +38,10 @@ def body_paragraph(text: str, max_chars: int = 200) -> str:
     lines = []
     for line in text.splitlines():
         line = line.strip()
-        if not line or _BYLINE_LINE.match(line) or _HEADLIKE.match(line):
+        if not line or BYLINE_LINE.match(line) or _HEADLIKE.match(line):
             continue
-        line = _INLINE_CREDIT.sub("", _BYLINE_HEAD.sub("", line)) if "摄" in line[-3:] else _BYLINE_HEAD.sub("", line)
-        lines.append(line)
+        line = BYLINE_HEAD.sub("", line)
+        lines.append(strip_credit(line) if "摄" in line[-3:] else line)
     paragraph = "".join(lines)
     if len(paragraph) <= max_chars:
         return paragraph
@@ -105,19 +113,22 @@ class Digest:
         return "\n".join(out).rstrip() + "\n"
 
 
-def _shingles(text: str, n: int = 5) -> set[str]:
+def _shingles(text: str, n: int = _SHINGLE) -> set[str]:
     text = re.sub(r"\s+", "", text)
     return {text[i : i + n] for i in range(max(1, len(text) - n + 1))} if text else set()
 
 
-def _dedupe(items: list) -> tuple[list, int]:
+def _dedupe(items: list[Item], max_chars: int) -> tuple[list[Item], int]:
+    """Items without repeats: the same normalised title, or bodies whose 5-gram sets overlap by
+    :data:`DUPLICATE_JACCARD`. Compares each body with every kept one: meant for a week of items (a few
+    hundred), quadratic in their number."""
     kept, seen_titles, shingles = [], set(), []
     for item in items:
-        title = normalize(item.title) if item.title else ""
-        body = _shingles(normalize(item.text))
+        title = model_input(item.title, max_chars) if item.title else ""
+        body = _shingles(model_input(item.text, max_chars))
         if title and title in seen_titles:
             continue
-        if body and any(len(body & other) / len(body | other) >= 0.8 for other in shingles if other):
+        if body and any(len(body & other) / len(body | other) >= DUPLICATE_JACCARD for other in shingles if other):
             continue
         kept.append(item)
         if title:
@@ -126,36 +137,62 @@ def _dedupe(items: list) -> tuple[list, int]:
     return kept, len(items) - len(kept)
 
 
-def draft_digest(items, *, model=None, threshold="default", max_body: int = 200) -> Digest:
-    """Classify ``items`` (``Item``, ``PageItem`` or strings) and arrange them as a draft digest.
+def _as_item(item) -> Item:
+    if isinstance(item, Item):
+        return item
+    if isinstance(item, PageItem):
+        return Item(text=item.text, title=item.title)
+    if isinstance(item, str):
+        return Item(text=item)
+    raise TypeError(f"items must be Item, PageItem or str, got {type(item).__name__}")
 
-    ``threshold``: items whose best score is below it go to 待定 (``"default"``: the model card's; ``None``:
-    none). The same story from two inputs appears once (same normalised title, or body character-5-gram
-    Jaccard >= 0.8).
+
+def _title_and_body(item: Item) -> tuple[str, str]:
+    if item.title:
+        return item.title, item.text
+    first, _, body = item.text.strip().partition("\n")  # plain text: its first line is the title
+    if len(first) <= TITLE_CHARS:
+        return first, body
+    return first[: TITLE_CHARS - 1] + "…", item.text
+
+
+def draft_digest(items, *, model: Model, threshold="default", max_body: int = 200) -> Digest:
+    """Classify ``items`` and arrange them as a draft digest.
+
+    Parameters
+    ----------
+    items : iterable of Item, PageItem or str
+        Items without text are dropped.
+    model : Model
+        The model that classifies them.
+    threshold : float, "default" or None
+        Items whose best score is below it go to 待定 (``"default"``: the model's own; ``None``: none).
+    max_body : int
+        Each body is cut at a sentence end within this many characters.
+
+    Returns
+    -------
+    Digest
+        The same story from two inputs appears once (same normalised title, or body character-5-gram
+        Jaccard >= :data:`DUPLICATE_JACCARD`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad ``threshold`` or ``max_body``, or an item of another type.
     """
-    from .readers import Item
-
-    if model is None:
-        from . import _bundled
-
-        model = _bundled()
-    items = [Item(text=i) if isinstance(i, str) else i for i in items]
-    items = [i for i in items if (i.title or i.text).strip()]
-    items, duplicates = _dedupe(items)
-    cut = model.default_threshold if threshold == "default" else threshold
+    cut = resolve_threshold(threshold, model.default_threshold)
+    max_body = check_number(max_body, "max_body", integer=True, low=1)
+    items = [i for i in map(_as_item, items) if (i.title or i.text).strip()]
+    items, duplicates = _dedupe(items, model.max_chars)
     digest = Digest(threshold=cut, duplicates=duplicates)
     if not items:
         return digest
     predictions = model.classify_batch([i.model_text for i in items])
     for item, p in zip(items, predictions):
-        if item.title:
-            title, body = item.title, item.text
-        else:  # plain text: its first line is the title
-            first, _, body = item.text.strip().partition("\n")
-            title = first if len(first) <= 40 else first[:39] + "…"
-            body = body if len(first) <= 40 else item.text
-        entry = DigestEntry(title=title, body=body_paragraph(body, max_body),
-                            section=p.top[0][0], score=p.score, top=p.top[:2], source=getattr(item, "source", "") or "")
+        title, body = _title_and_body(item)
+        entry = DigestEntry(title=title, body=body_paragraph(body, max_body), section=p.top[0][0], score=p.score,
+                            top=p.top[:2], source=item.source)
         if cut is not None and p.score < cut:
             digest.pending.append(entry)
         else:

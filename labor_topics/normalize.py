@@ -2,12 +2,17 @@
 
 Normalisation is the same for training and prediction:
 
-1. Unicode NFKC (full-width letters, digits and punctuation become their ASCII forms);
+1. Unicode NFKC (full-width letters, digits and punctuation become their ASCII forms), then zero-width,
+   bidi and control characters and lone surrogates dropped (before OpenCC and jieba, which cannot take
+   lone surrogates); ``\\r\\n`` and ``\\r`` become ``\\n``;
 2. traditional characters -> simplified (OpenCC ``t2s``), since the corpus is simplified;
-3. bylines and boilerplate removed: ``本报讯（记者 …）``, ``（记者 … 通讯员 …）``, lines such as
-   ``来源：…``, ``编辑：…``, ``责任编辑 …``, ``审核：…``, photo credits ``… 摄``, and WeChat furniture
-   (``点击蓝字关注``, ``长按二维码``, ``阅读原文`` …);
-4. zero-width and control characters dropped, whitespace runs folded (line breaks kept as ``\\n``).
+3. bylines and boilerplate removed (:data:`labor_topics.patterns.BYLINE_PATTERNS`): ``本报讯（记者 …）``,
+   ``（记者 … 通讯员 …）``, lines such as ``来源：…``, ``编辑：…``, ``责任编辑 …``, ``审核：…``, photo
+   credits ``… 摄``, and WeChat furniture (``点击蓝字关注``, ``长按二维码``, ``阅读原文`` …);
+4. whitespace runs folded (line breaks kept as ``\\n``, blank lines dropped).
+
+Every step takes time linear in the text. Callers that feed a model cut the text to the model's
+``max_chars`` first (:func:`labor_topics.pipeline.model_input`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+
+from .patterns import BYLINE_PATTERNS
 
 __all__ = ["normalize", "to_simplified", "strip_bylines", "fold_whitespace"]
 
@@ -34,32 +41,9 @@ def to_simplified(text: str) -> str:
     return _converter.convert(text)
 
 
-# After NFKC, full-width brackets and colons are ASCII: "（" -> "(", "：" -> ":".
-# Each pattern comes with words of which it needs one: a text with none of them skips the pattern (a
-# substring test is much cheaper than a regular-expression search, and most texts have no byline).
-_BYLINE_PATTERNS = [
-    # 本报讯(记者 张三 通讯员 李四) / 本报北京7月5日电(记者 …) / 新华社北京电(…)
-    (("讯", "电"),
-     re.compile(r"^\s*(?:本报|本刊|新华社|中新社|人民网|工人日报)[^\n()]{0,20}(?:讯|电)\s*(?:\([^()\n]{0,60}\))?\s*")),
-    # a bracketed byline anywhere: (记者 … 通讯员 …)
-    (("记者", "通讯员"), re.compile(r"\((?:[^()\n]{0,10})?(?:记者|通讯员|特约记者|见习记者)[^()\n]{0,50}\)")),
-    # whole furniture lines
-    ((":", "|", "丨"), re.compile(
-        r"^\s*(?:来源|编辑|责任编辑|责编|审核|审校|校对|初审|复审|终审|排版|作者|撰稿|供稿|通讯员|记者|文|图|摄影|图片来源|文字|监制|主编|出品)"
-        r"\s*[:|丨]\s*[^\n]*$",
-        re.MULTILINE,
-    )),
-    (("摄",), re.compile(r"^[^\n]{0,30}\s摄\)?\s*$", re.MULTILINE)),
-    (("点击", "关注", "长按", "阅读原文", "点亮", "分享、点赞、在看", "戳这里", "喜欢就点个赞吧"), re.compile(
-        r"(?:点击(?:上方)?蓝字关注[^\n]{0,20}|关注我们|长按(?:识别)?二维码[^\n]{0,20}|点击(?:左下角)?阅读原文[^\n]{0,20}"
-        r"|阅读原文|点亮[\"“]?在看[\"”]?|分享、点赞、在看|戳这里[^\n]{0,10}|喜欢就点个赞吧)"
-    )),
-]
-
-
 def strip_bylines(text: str) -> str:
     """Remove bylines, sources, credits and WeChat furniture (step 3 of the module doc)."""
-    for needs, pattern in _BYLINE_PATTERNS:
+    for needs, pattern in BYLINE_PATTERNS:
         for word in needs:
             if word in text:
                 text = pattern.sub("", text)

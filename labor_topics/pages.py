@@ -31,6 +31,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .patterns import CONTINUED_FROM, CONTINUED_TO_MARK, CONTINUED_TO_TAIL, CREDIT_TAIL, DATELINE_LINE, STAFF_BYLINE_LINE
+
 __all__ = ["PageItem", "split_page"]
 
 
@@ -51,15 +53,11 @@ class PageItem:
 
 _SENTENCE_END = "。！？；…!?;"
 _FURNITURE = re.compile(
-    r"^(?:广告|第?\s*\d{1,3}\s*版(?:\s*[:：·|丨].{0,20})?|\d{1,3}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*星期.)?"
-    r"|(?:本版)?(?:责任)?编辑\s*[:：|丨 ].{0,40}|(?:责编|美编|校对|版式|制图|本版编辑)\s*[:：|丨 ]?.{0,40}"
-    r"|[(（]\s*下转第\s*\d+\s*版\s*[)）])$")
-_JUMP_TAIL = re.compile(r"[(（]\s*下转第\s*\d+\s*版\s*[)）]\s*$")
-_CREDIT = re.compile(r"摄\s*[)）]?$")
-_BYLINE = re.compile(r"^本报(?:特约|见习)?(?:记者|通讯员)")
-_DATELINE = re.compile(r"^(?:本报讯|本报\S{0,16}电|新华社\S{0,16}电|据新华社)")
-_REGION = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){1,3}$")
-_CONTINUED = re.compile(r"^[(（]\s*上接第\s*\d+\s*版\s*[)）]")
+    r"^(?:广告|第?\s{0,3}\d{1,3}\s{0,3}版(?:\s{0,3}[:：·|丨].{0,20})?|\d{1,3}"
+    r"|\d{4}\s{0,3}年\s{0,3}\d{1,2}\s{0,3}月\s{0,3}\d{1,2}\s{0,3}日(?:\s{0,3}星期.)?"
+    r"|(?:本版)?(?:责任)?编辑\s{0,3}[:：|丨 ].{0,40}|(?:责编|美编|校对|版式|制图|本版编辑)\s{0,3}[:：|丨 ]?.{0,40}"
+    rf"|{CONTINUED_TO_MARK})$")
+_REGION = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]{1,4}[\u4e00-\u9fff]){1,3}$")
 _CAPTION_START = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日|^(?:近日|日前|连日来|当日|今天|昨天)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -82,7 +80,7 @@ def _lines(text: str) -> list[_Line]:
             lead = len(body) - len(body.lstrip())
             start = pos + lead
             end = start + len(stripped)
-            jump = _JUMP_TAIL.search(stripped)
+            jump = CONTINUED_TO_TAIL.search(stripped)
             if jump and jump.start() > 0:  # "…（下转第2版）" at the end of a line is furniture
                 stripped = stripped[: jump.start()].rstrip()
                 end = start + len(stripped)
@@ -95,13 +93,13 @@ def _kind(line: _Line, previous: _Line | None) -> str:
     t = line.text
     if _FURNITURE.match(t):
         return "furniture"
-    if _CONTINUED.match(t):
+    if CONTINUED_FROM.match(t):
         return "continued"
-    if _DATELINE.match(t):
+    if DATELINE_LINE.match(t):
         return "dateline"
-    if _BYLINE.match(t) and "。" not in t and len(t) <= 40:
-        return "credit" if _CREDIT.search(t) else "byline"
-    if _CREDIT.search(t) and len(t) <= 40 and "。" not in t:
+    if STAFF_BYLINE_LINE.match(t) and "。" not in t and len(t) <= 40:
+        return "credit" if CREDIT_TAIL.search(t) else "byline"
+    if CREDIT_TAIL.search(t) and len(t) <= 40 and "。" not in t:
         return "credit"
     if _REGION.match(t):
         return "region"
@@ -115,7 +113,7 @@ def _kind(line: _Line, previous: _Line | None) -> str:
 
 def _finished(text: str) -> bool:
     """Does the line end a sentence (or a caption with its credit)?"""
-    return text[-1] in _SENTENCE_END + "”\"" or bool(_CREDIT.search(text))
+    return text[-1] in _SENTENCE_END + "”\"" or bool(CREDIT_TAIL.search(text))
 
 
 # ------------------------------------------------------------------ similarity (for sidebars and headless stories)
@@ -187,29 +185,46 @@ def _headless_title(item: _Item) -> str:
     for line in item.lines:
         if line.kind == "head":
             return line.text
-    text = _CONTINUED.sub("", item.lines[0].text).strip() if item.lines else ""
+    text = CONTINUED_FROM.sub("", item.lines[0].text).strip() if item.lines else ""
     sentence = re.split(r"[。！？!?]", text, maxsplit=1)[0]
     return sentence[:30] + ("…" if len(sentence) > 30 else "")
 
 
 def split_page(text: str, *, cohesion_threshold: float = 0.05) -> list[PageItem]:
-    """The stories of a newspaper page given as plain text (see the module doc for the rules)."""
+    """The stories of a newspaper page given as plain text (see the module doc for the rules).
+
+    Four passes: every line gets a kind (:func:`_classified_lines`), the lines are grouped into stories
+    (:func:`_assemble`), and each story becomes a :class:`PageItem` with its title and spans (:func:`_emit`).
+    Time grows linearly with the number of stories.
+    """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
+    lines = _classified_lines(text)
+    content = [line for line in lines if line.kind != "furniture"]
+    return _emit(_assemble(content, _Cohesion(content), cohesion_threshold), lines)
+
+
+def _classified_lines(text: str) -> list[_Line]:
+    """The page's non-blank lines, each with its kind; a doubtful headline (``head?``) is one when a byline or
+    a caption follows it."""
     lines = _lines(text)
     previous = None
     for line in lines:
         line.kind = _kind(line, previous)
         if line.kind != "furniture":
             previous = line
-    content = [l for l in lines if l.kind != "furniture"]
-    for k, line in enumerate(content):  # a doubtful headline is one when a byline or a caption follows it
+    content = [line for line in lines if line.kind != "furniture"]
+    for k, line in enumerate(content):
         if line.kind == "head?":
             nxt = content[k + 1] if k + 1 < len(content) else None
             heads = nxt is not None and (nxt.kind in ("byline", "dateline", "region", "head")
                                          or (nxt.kind == "body" and bool(_CAPTION_START.match(nxt.text))))
             line.kind = "head" if heads else "body"
-    cohesion = _Cohesion(content)
+    return lines
+
+
+def _assemble(content: list[_Line], cohesion: _Cohesion, threshold: float) -> list[_Item]:
+    """Group the content lines into stories (see the module doc)."""
     items: list[_Item] = []
     current: _Item | None = None
     pending: list[_Item] = []   # headlines whose body has not come yet
@@ -267,12 +282,18 @@ def split_page(text: str, *, cohesion_threshold: float = 0.05) -> list[PageItem]
         else:
             if (line.kind == "body" and current.lines and not current.photo
                     and _finished(current.lines[-1].text)
-                    and _starts_new_story(current, content, i, cohesion, cohesion_threshold)):
+                    and _starts_new_story(current, content, i, cohesion, threshold)):
                 current = _Item(lines=[line])
                 items.append(current)
             else:
                 current.lines.append(line)
         i += 1
+    return items
+
+
+def _emit(items: list[_Item], lines: list[_Line]) -> list[PageItem]:
+    """Each story with lines as a :class:`PageItem`: its title, the rest of its lines, its spans."""
+    order = {id(line): k for k, line in enumerate(lines)}
     out = []
     for item in items:
         members = item.all_lines()
@@ -281,13 +302,13 @@ def split_page(text: str, *, cohesion_threshold: float = 0.05) -> list[PageItem]
         title = _title_of(item.head) if item.head else _headless_title(item)
         title_line = next((l for l in item.head if l.text == title), None)
         rest = [l for l in members if l is not title_line]
-        out.append(PageItem(title=title, text="\n".join(l.text for l in rest), spans=_spans(members, lines)))
+        out.append(PageItem(title=title, text="\n".join(l.text for l in rest), spans=_spans(members, order)))
     return out
 
 
-def _spans(members: list[_Line], lines: list[_Line]) -> tuple[tuple[int, int], ...]:
-    """One span per run of lines that stand next to each other on the page (furniture breaks a run)."""
-    order = {id(l): k for k, l in enumerate(lines)}
+def _spans(members: list[_Line], order: dict[int, int]) -> tuple[tuple[int, int], ...]:
+    """One span per run of lines that stand next to each other on the page (furniture breaks a run);
+    ``order`` maps ``id(line)`` to its place among all the page's lines."""
     spans: list[list[int]] = []
     last = None
     for line in members:

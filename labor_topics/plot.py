@@ -1,7 +1,8 @@
 """The confusion matrix of an evaluation report as a PNG (needs the ``plot`` extra: matplotlib).
 
-Chinese labels need a font with CJK glyphs; :func:`find_cjk_font` looks among the fonts matplotlib knows
-(system fonts included) for one that has the five labels' characters.
+Chinese labels need a font with CJK glyphs; :func:`find_cjk_font` looks among the system fonts matplotlib
+knows for one that has the five labels' characters. matplotlib's own fonts are never chosen: its "Last
+Resort" font maps every character to a box, so it would pass the check and draw boxes.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ _NEEDED = sorted(set("".join(LABELS)))
 
 def find_cjk_font() -> str | None:
     """Path of an installed font that has every character of the five labels, or None."""
+    import os
+
+    import matplotlib
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
+    own = os.path.realpath(matplotlib.get_data_path()) + os.sep
     preferred = ("Noto Sans CJK", "Source Han Sans", "WenQuanYi", "Noto Serif CJK", "Droid Sans Fallback", "AR PL")
     fonts = sorted(font_manager.fontManager.ttflist, key=lambda f: (not f.name.startswith(preferred), f.fname))
     for entry in fonts:
+        if os.path.realpath(entry.fname).startswith(own) or "lastresort" in entry.name.lower().replace(" ", ""):
+            continue
         try:
             font = FT2Font(entry.fname)
             if all(font.get_char_index(ord(c)) for c in _NEEDED):

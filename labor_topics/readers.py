@@ -1,73 +1,175 @@
-"""Reading labelled and unlabelled items: sectioned digests, JSONL, CSV and plain text.
+"""Reading labelled and unlabelled items: sectioned digests, newspaper pages, JSONL, CSV and plain text.
 
-Every reader returns a list of :class:`Item`. Errors raise :class:`InputError` (a ``ValueError``) whose
-message names the file and the line.
+One path serves files and standard input (``-``): the file is opened by :func:`open_input` (a regular file or
+a pipe; devices and folders are refused), its format found by :func:`detect_format` (the file ending, else
+the content: a JSON object on the first line is JSONL, two section headings make a digest, bylines starting
+lines make a newspaper page, anything else is plain text), its bytes decoded by :func:`decode` (UTF-8 with
+or without BOM; ``\\r\\n`` and ``\\r`` end lines). JSONL and one-item-a-line input are read line by line as
+they are consumed, each line at most :data:`MAX_LINE_BYTES`; other formats are read whole, at most
+:data:`MAX_INPUT_BYTES`.
+
+Every reader returns :class:`~labor_topics.items.Item` records. Errors raise :class:`InputError` (a
+``ValueError``) whose message names the file and the line; with ``on_error``, a bad JSONL or CSV record is
+passed to it and skipped instead.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import csv
 import io
 import json
 import os
 import re
-from dataclasses import dataclass
+import stat
+import sys
+from itertools import chain
+from typing import BinaryIO, Callable, Iterator
 
 from .errors import InputError
-from .labels import DIGEST_HEADINGS, LABELS, NEWS_HEADING, NONE_LABEL
+from .items import Item
+from .labels import DIGEST_HEADINGS, LABELS, NONE_LABEL
+from .pages import split_page
+from .patterns import PAGE_MARKER
 
-__all__ = ["Item", "InputError", "read_items", "iter_items", "parse_items", "read_digest", "read_jsonl", "read_csv", "read_text", "parse_digest"]
+__all__ = ["Item", "InputError", "read_items", "iter_items", "parse_items", "parse_digest", "detect_format",
+           "FORMATS", "MAX_INPUT_BYTES", "MAX_LINE_BYTES", "STDIN"]
 
+#: The formats ``format=`` takes (``auto`` detects one of the others).
+FORMATS = ("auto", "digest", "page", "jsonl", "csv", "text", "lines")
+#: The most bytes of a file read whole (digests, pages, CSV, plain text).
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+#: The longest line of a file read line by line (JSONL, one item a line).
+MAX_LINE_BYTES = 16 * 1024 * 1024
+#: The name that stands for standard input.
+STDIN = "-"
+#: Cells of a CSV file may hold a whole article (Python's csv module stops at 128 KiB by default).
+MAX_CSV_FIELD = MAX_LINE_BYTES
 
-@dataclass(frozen=True)
-class Item:
-    """One news item. ``label`` is one of LABELS, ``无``, ``工作动态`` (digest news section) or None."""
-
-    text: str
-    title: str = ""
-    label: str | None = None
-    source_url: str = ""
-    id: str = ""
-    source: str = ""
-    line: int = 0
-
-    @property
-    def model_text(self) -> str:
-        """What the model reads: the title and the body joined by a newline."""
-        if self.title and self.text:
-            return f"{self.title}\n{self.text}"
-        return self.title or self.text
+_UTF8_HINT = "not UTF-8 text; save the file as UTF-8 (with or without BOM)"
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
-def _read_text_file(path: str | os.PathLike) -> str:
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise InputError(path, None, "is a directory, not a file")
+def _source_name(path) -> str:
+    return "<stdin>" if path == STDIN else os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
+
+
+# ---------------------------------------------------------------- opening and decoding
+
+
+@contextlib.contextmanager
+def open_input(path) -> Iterator[BinaryIO]:
+    """A binary file object for ``path`` (``"-"``: standard input), which must be a regular file or a pipe.
+
+    Raises ``FileNotFoundError`` for a missing file and :class:`InputError` for a folder, a device or a file
+    that cannot be opened.
+    """
+    if path == STDIN:
+        yield sys.stdin.buffer
+        return
+    name = _source_name(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        mode = os.stat(name).st_mode
     except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such file") from None
+        raise FileNotFoundError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(name, None, f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(name, None, "is a directory, not a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise InputError(name, None, "is not a regular file (a device or socket); give a file of items")
     try:
-        text = data.decode("utf-8-sig")
+        fh = open(name, "rb")
+    except OSError as exc:
+        raise InputError(name, None, f"cannot be read ({exc.strerror or exc})") from None
+    with fh:
+        yield fh
+
+
+def decode(data: bytes, source: str, first_line: int = 1) -> str:
+    """UTF-8 (a BOM is dropped) with every line ending made ``\\n``; :class:`InputError` names the line of a
+    byte that is not UTF-8."""
+    try:
+        text = data.decode("utf-8-sig" if first_line == 1 else "utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, line, "not UTF-8 text; save the file as UTF-8 (with or without BOM)") from None
+        line = first_line + data[: exc.start].count(b"\n")
+        raise InputError(source, line, _UTF8_HINT) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _check_label(path: str, line: int, label) -> str | None:
-    if label is None or label == "":
-        return None
-    if not isinstance(label, str):
-        raise InputError(path, line, f"label must be a string, got {type(label).__name__}")
-    label = label.strip()
-    if label not in LABELS and label != NONE_LABEL:
-        raise InputError(path, line, f"unknown label {label!r}; expected one of {', '.join(LABELS)} or {NONE_LABEL}")
-    return label
+def _read_whole(fh: BinaryIO, source: str) -> bytes:
+    data = fh.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(source, None, f"more than {MAX_INPUT_BYTES // (1024 * 1024)} MiB; split the file, or give "
+                                       "JSONL, which is read line by line")
+    return data
 
 
-# ---------------------------------------------------------------- digests
+def _lines(fh: BinaryIO, source: str, pending: list[bytes] = ()) -> Iterator[tuple[int, str]]:
+    """(line number, decoded line without its ending) for each line, each read with a length limit."""
+    number = 0
+    for raw in chain(pending, iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b"")):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise InputError(source, number, f"a line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB")
+        yield number, decode(raw, source, number).rstrip("\n")
+
+
+# ---------------------------------------------------------------- format detection
+
+
+def format_by_name(name: str) -> str | None:
+    """The format a file ending names: ``.jsonl``/``.json``/``.ndjson`` -> jsonl, ``.csv`` -> csv; else None."""
+    lower = name.lower()
+    if lower.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    if lower.endswith(".csv"):
+        return "csv"
+    return None
+
+
+def _is_json_object(line: str) -> bool:
+    line = line.strip()
+    if not line.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def detect_format(name: str, first_line: str, content: str | None = None) -> str:
+    """The format of an input: by the ending of ``name``; else JSONL when the first non-blank line is a JSON
+    object; else (given the whole ``content``) a digest when two or more section headings stand alone on a
+    line, a newspaper page when bylines (本报讯, 本报记者 …) start lines, plain text otherwise. Without
+    ``content`` the answer is ``"auto"`` (read the whole input, then ask again)."""
+    by_name = format_by_name(name)
+    if by_name:
+        return by_name
+    if _is_json_object(first_line):
+        return "jsonl"
+    if content is None:
+        return "auto"
+    if looks_like_digest(content):
+        return "digest"
+    if looks_like_page(content):
+        return "page"
+    return "text"
+
+
+def looks_like_page(text: str) -> bool:
+    """True when newspaper bylines (本报讯, 本报记者 …) start lines: a page to split into stories."""
+    return bool(PAGE_MARKER.search(text))
+
+
+def looks_like_digest(text: str) -> bool:
+    """True when at least two distinct section headings stand alone on a line."""
+    found = {line.strip() for line in text.split("\n")} & set(DIGEST_HEADINGS)
+    return len(found) >= 2
+
+
+# ---------------------------------------------------------------- digests and pages
 
 _END_MARKERS = ("编辑 |", "编辑|", "编辑 丨", "部分图文来源")
 
@@ -103,36 +205,33 @@ def parse_digest(text: str, source: str = "") -> list[Item]:
     return items
 
 
-_PAGE_MARKERS = re.compile(r"^\s*(?:本报讯|本报\S{0,16}电|本报(?:特约|见习)?(?:记者|通讯员))", re.MULTILINE)
-
-
-def looks_like_page(text: str) -> bool:
-    """True when newspaper bylines (本报讯, 本报记者 …) start lines: a page to split into stories."""
-    return bool(_PAGE_MARKERS.search(text))
-
-
 def parse_page(text: str, source: str = "") -> list[Item]:
     """The stories of a newspaper page (see :func:`labor_topics.pages.split_page`), as items."""
-    from .pages import split_page
-
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     items = []
     for story in split_page(text):
-        line = text.count("\n", 0, story.spans[0][0]) + 1
+        line = bisect.bisect_right(line_starts, story.spans[0][0])
         items.append(Item(text=story.text, title=story.title, source=source, line=line))
     return items
 
 
-def looks_like_digest(text: str) -> bool:
-    """True when at least two distinct section headings stand alone on a line."""
-    found = {line.strip() for line in text.split("\n")} & set(DIGEST_HEADINGS)
-    return len(found) >= 2
-
-
-def read_digest(path: str | os.PathLike) -> list[Item]:
-    return read_items(path, "digest")
-
-
 # ---------------------------------------------------------------- JSONL / CSV / text
+
+
+def _clean(value: str) -> str:
+    """A string from JSON without lone surrogates (which no output encoding can write)."""
+    return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+
+
+def _check_label(path: str, line: int, label) -> str | None:
+    if label is None or label == "":
+        return None
+    if not isinstance(label, str):
+        raise InputError(path, line, f"label must be a string, got {type(label).__name__}")
+    label = label.strip()
+    if label not in LABELS and label != NONE_LABEL:
+        raise InputError(path, line, f"unknown label {label[:40]!r}; expected one of {', '.join(LABELS)} or {NONE_LABEL}")
+    return label
 
 
 def _make_item(path: str, line: int, record: dict, need_label: bool) -> Item:
@@ -144,27 +243,15 @@ def _make_item(path: str, line: int, record: dict, need_label: bool) -> Item:
         raise InputError(path, line, f"'text' must be a string, got {type(text).__name__}")
     if not isinstance(title, str):
         raise InputError(path, line, f"'title' must be a string, got {type(title).__name__}")
-    text = (text or "").strip()
-    title = title.strip()
+    text = _clean((text or "").strip())
+    title = _clean(title.strip())
     if not text and not title:
         raise InputError(path, line, "empty text")
     label = _check_label(path, line, record.get("label"))
     if need_label and label is None:
         raise InputError(path, line, "missing label")
-    return Item(
-        text=text,
-        title=title,
-        label=label,
-        source_url=str(record.get("source_url") or ""),
-        id=str(record.get("id") or ""),
-        source=path,
-        line=line,
-    )
-
-
-def read_jsonl(path: str | os.PathLike, need_label: bool = False, on_error=None) -> list[Item]:
-    """One JSON object a line with ``text``, optional ``title``, ``label``, ``source_url``, ``id``."""
-    return parse_jsonl(_read_text_file(path), os.fspath(path), need_label, on_error)
+    return Item(text=text, title=title, label=label, source_url=_clean(str(record.get("source_url") or "")),
+                id=_clean(str(record.get("id") or "")), source=path, line=line)
 
 
 def _jsonl_item(source: str, number: int, line: str, need_label: bool) -> Item:
@@ -172,63 +259,92 @@ def _jsonl_item(source: str, number: int, line: str, need_label: bool) -> Item:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(source, number, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(source, number, "JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise InputError(source, number, f"not valid JSON ({str(exc)[:100]})") from None
     if not isinstance(record, dict):
         raise InputError(source, number, "expected a JSON object")
     return _make_item(source, number, record, need_label)
 
 
-def parse_jsonl(content: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
-    items = []
-    for number, line in enumerate(content.split("\n"), start=1):
+def _guarded(make: Callable[[], Item], on_error) -> Item | None:
+    """``make()``, or None after passing its :class:`InputError` to ``on_error`` (raised when there is none)."""
+    try:
+        return make()
+    except InputError as exc:
+        if on_error is None:
+            raise
+        on_error(exc)
+        return None
+
+
+def _iter_jsonl(lines, source: str, need_label: bool, on_error) -> Iterator[Item]:
+    for number, line in lines:
         if line.strip():
-            try:
-                items.append(_jsonl_item(source, number, line, need_label))
-            except InputError as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
-    return items
+            item = _guarded(lambda: _jsonl_item(source, number, line, need_label), on_error)
+            if item is not None:
+                yield item
 
 
-def read_csv(path: str | os.PathLike, need_label: bool = False, on_error=None) -> list[Item]:
-    """A CSV file with a header naming ``text`` (required), ``label``, ``title`` (optional)."""
-    return parse_csv(_read_text_file(path), os.fspath(path), need_label, on_error)
+def parse_jsonl(content: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
+    """One JSON object a line with ``text``, optional ``title``, ``label``, ``source_url``, ``id``."""
+    return list(_iter_jsonl(enumerate(content.split("\n"), start=1), source, need_label, on_error))
+
+
+@contextlib.contextmanager
+def _csv_field_limit(limit: int):
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def parse_csv(content: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
+    """A CSV file with a header naming ``text`` (required), ``label``, ``title`` (optional).
+
+    A cell may span lines (in quotes) and hold up to :data:`MAX_CSV_FIELD` characters; a quote left open, a
+    column named twice or a row with more cells than the header is an error."""
     path = source
-    reader = csv.DictReader(io.StringIO(content, newline=""))
-    try:
-        fields = [f.strip() for f in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise InputError(path, 1, f"not valid CSV ({exc})") from None
-    if "text" not in fields:
-        raise InputError(path, 1, f"the header needs a 'text' column; found {fields or 'no header'}")
-    if need_label and "label" not in fields:
-        raise InputError(path, 1, f"the header needs a 'label' column; found {fields}")
-    reader.fieldnames = fields
-    items = []
-    try:
-        for record in reader:
-            try:
-                if None in record:
-                    raise InputError(path, reader.line_num, "more cells than header columns")
-                items.append(_make_item(path, reader.line_num, record, need_label))
-            except InputError as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
-    except csv.Error as exc:
-        raise InputError(path, reader.line_num, f"not valid CSV ({exc})") from None
+    with _csv_field_limit(MAX_CSV_FIELD):
+        reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            raise InputError(path, 1, f"not valid CSV ({exc})") from None
+        fields = [f.strip() for f in (header or [])]
+        if "text" not in fields:
+            raise InputError(path, 1, f"the header needs a 'text' column; found {fields[:20] or 'no header'}")
+        twice = sorted({f for f in fields if f and fields.count(f) > 1})
+        if twice:
+            raise InputError(path, 1, f"the header names {', '.join(twice)} more than once")
+        if need_label and "label" not in fields:
+            raise InputError(path, 1, f"the header needs a 'label' column; found {fields[:20]}")
+        items = []
+        start = reader.line_num + 1
+        try:
+            for row in reader:
+                line, start = start, reader.line_num + 1
+                if not any(cell.strip() for cell in row):
+                    continue
+
+                def make(row=row, line=line):
+                    if len(row) > len(fields):
+                        raise InputError(path, line, "more cells than header columns")
+                    return _make_item(path, line, dict(zip(fields, row)), need_label)
+
+                item = _guarded(make, on_error)
+                if item is not None:
+                    items.append(item)
+        except csv.Error as exc:
+            raise InputError(path, start, f"not valid CSV ({exc}); is a quote left open?") from None
     return items
 
 
-def read_text(path: str | os.PathLike, one_per_line: bool = False) -> list[Item]:
-    """Plain text: items separated by blank lines (or one item a line)."""
-    return read_items(path, "lines" if one_per_line else "text")
-
-
 def split_plain(text: str, source: str = "", one_per_line: bool = False) -> list[Item]:
+    """Plain text: items separated by blank lines (``one_per_line``: one item a line)."""
     items, block, start = [], [], 0
     for number, line in enumerate(text.split("\n") + [""], start=1):
         if one_per_line:
@@ -245,15 +361,19 @@ def split_plain(text: str, source: str = "", one_per_line: bool = False) -> list
     return items
 
 
-def parse_items(content: str, format: str, source: str = "<text>", need_label: bool = False, on_error=None) -> list[Item]:
-    """Items of ``content`` read as ``format`` (digest, page, jsonl, csv, text, lines; or auto: a digest when
-    section headings stand alone on two or more lines, else a newspaper page when bylines start lines, else text).
+def parse_items(content: str, format: str = "auto", source: str = "<text>", need_label: bool = False,
+                on_error=None) -> list[Item]:
+    """Items of ``content`` (a whole input, already decoded) read as ``format`` (see :data:`FORMATS`; ``auto``
+    uses :func:`detect_format` on ``source`` and the content).
 
-    ``on_error``: ``None`` raises the first :class:`InputError`; a callable gets each bad line's error and
-    the line is skipped (JSONL and CSV).
+    ``on_error``: ``None`` raises the first :class:`InputError`; a callable gets each bad record's error and
+    the record is skipped (JSONL and CSV).
     """
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; use {', '.join(FORMATS)}")
     if format == "auto":
-        format = "digest" if looks_like_digest(content) else "page" if looks_like_page(content) else "text"
+        first = next((line for line in content.split("\n", 50)[:50] if line.strip()), "")
+        format = detect_format(source, first, content)
     if format == "page":
         return parse_page(content, source)
     if format == "jsonl":
@@ -265,65 +385,70 @@ def parse_items(content: str, format: str, source: str = "<text>", need_label: b
         if not items:
             raise InputError(source, None, "no digest items found (expected section headings such as 思想引领)")
         return items
-    if format in ("text", "lines"):
-        if need_label:
-            raise InputError(source, None, "plain text has no labels; use JSONL, CSV or a sectioned digest")
-        return split_plain(content, source, one_per_line=format == "lines")
-    raise ValueError(f"unknown format {format!r}; use auto, digest, page, jsonl, csv, text or lines")
+    if need_label:
+        raise InputError(source, None, "plain text has no labels; use JSONL, CSV or a sectioned digest")
+    return split_plain(content, source, one_per_line=format == "lines")
 
 
-def iter_items(path: str | os.PathLike, format: str = "auto", need_label: bool = False, on_error=None):
-    """Like :func:`read_items`, but JSONL and one-item-a-line files are read as they are consumed, so that
-    a file of any size can be streamed; other formats are read whole."""
-    path = os.fspath(path)
-    lower = path.lower()
-    if format == "auto" and lower.endswith((".jsonl", ".json", ".ndjson")):
-        format = "jsonl"
-    if format not in ("jsonl", "lines"):
-        yield from read_items(path, format, need_label, on_error)
-        return
-    if os.path.isdir(path):
-        raise InputError(path, None, "is a directory, not a file")
-    try:
-        fh = open(path, encoding="utf-8-sig", newline=None)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such file") from None
-    with fh:
-        number = 0
-        while True:
-            try:
-                line = fh.readline()
-            except UnicodeDecodeError:
-                raise InputError(path, number + 1, "not UTF-8 text; save the file as UTF-8 (with or without BOM)") from None
-            if not line:
-                return
-            number += 1
-            line = line.rstrip("\n")
-            if not line.strip():
-                continue
-            if format == "lines":
-                yield Item(text=line.strip(), source=path, line=number)
-                continue
-            try:
-                yield _jsonl_item(path, number, line, need_label)
-            except InputError as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
+def iter_items(path, format: str = "auto", need_label: bool = False, on_error=None) -> Iterator[Item]:
+    """The items of a file (``"-"``: standard input) as they are read: JSONL and one-item-a-line input
+    streams, so an input of any length can be classified; other formats are read whole first.
 
-
-def read_items(path: str | os.PathLike, format: str = "auto", need_label: bool = False, on_error=None) -> list[Item]:
-    """Read items from a digest, JSONL, CSV or text file.
-
-    ``format="auto"`` goes by the ending: ``.jsonl``/``.json`` -> JSONL, ``.csv`` -> CSV; any other file is a
-    digest when two or more section headings stand alone on a line, a newspaper page (split into stories)
-    when bylines such as 本报讯 or 本报记者 start lines, plain text otherwise.
+    Raises ``FileNotFoundError`` for a missing file, :class:`InputError` for anything wrong in it (naming
+    the line), ``ValueError`` for an unknown ``format``.
     """
-    path = os.fspath(path)
-    if format == "auto":
-        lower = path.lower()
-        if lower.endswith((".jsonl", ".json", ".ndjson")):
-            format = "jsonl"
-        elif lower.endswith(".csv"):
-            format = "csv"
-    return parse_items(_read_text_file(path), format, path, need_label, on_error)
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; use {', '.join(FORMATS)}")
+    source = _source_name(path)
+    with open_input(path) as fh:
+        pending: list[bytes] = []
+        if format == "auto":
+            format = format_by_name(source) if path != STDIN else None
+            if format is None:  # look at the first non-blank line
+                while True:
+                    raw = fh.readline(MAX_LINE_BYTES + 1)
+                    pending.append(raw)
+                    if not raw or raw.strip() or len(raw) > MAX_LINE_BYTES:
+                        break
+                first = decode(raw[:MAX_LINE_BYTES], source, len(pending)) if raw.strip() else ""
+                format = "jsonl" if _is_json_object(first) else "auto"
+        if format in ("jsonl", "lines"):
+            lines = _lines(fh, source, pending)
+            if format == "jsonl":
+                yield from _iter_jsonl(lines, source, need_label, on_error)
+            else:
+                for number, line in lines:
+                    if line.strip():
+                        yield Item(text=line.strip(), source=source, line=number)
+            return
+        data = b"".join(pending) + _read_whole(fh, source)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(source, None, f"more than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+    yield from parse_items(decode(data, source), format, source, need_label, on_error)
+
+
+def read_items(path, format: str = "auto", need_label: bool = False, on_error=None) -> list[Item]:
+    """Read the items of a digest, newspaper page, JSONL, CSV or plain-text file (``"-"``: standard input).
+
+    ``format="auto"`` goes by the ending (``.jsonl``/``.json``/``.ndjson`` -> JSONL, ``.csv`` -> CSV), else by
+    the content (see :func:`detect_format`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    format : str
+        One of :data:`FORMATS`.
+    need_label : bool
+        Every JSONL/CSV record must carry a label.
+    on_error : callable or None
+        Called with each bad JSONL/CSV record's :class:`InputError`, which is then skipped; ``None`` raises.
+
+    Returns
+    -------
+    list of Item
+
+    Raises
+    ------
+    FileNotFoundError, InputError, ValueError
+    """
+    return list(iter_items(path, format, need_label, on_error))

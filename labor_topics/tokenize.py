@@ -13,11 +13,15 @@ Two backends give the same tokens (identical on all 656 corpus texts with HMM of
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import threading
 from importlib import resources
 
-__all__ = ["Tokenizer", "get_tokenizer", "feature_tokens", "resolve_backend", "BACKENDS"]
+__all__ = ["Tokenizer", "get_tokenizer", "feature_tokens", "fold_token", "resolve_backend", "union_terms",
+           "union_terms_sha256",
+           "Memo", "BACKENDS"]
 
 _WORDLIKE = re.compile(r"\w")
 _DIGITS = re.compile(r"\d")
@@ -43,9 +47,31 @@ def resolve_backend(name: str = "auto") -> str:
     return name
 
 
-def _union_terms() -> list[tuple[str, int]]:
-    text = resources.files("labor_topics").joinpath("data/union_terms.txt").read_text("utf-8")
+def _union_terms_bytes() -> bytes:
+    return resources.files("labor_topics").joinpath("data/union_terms.txt").read_bytes()
+
+
+def union_terms() -> list[tuple[str, int]]:
+    """The union dictionary: (word, frequency) pairs added to jieba's dictionary."""
+    text = _union_terms_bytes().decode("utf-8")
     return [(parts[0], int(parts[1])) for parts in (line.split() for line in text.splitlines()) if parts]
+
+
+def union_terms_sha256() -> str:
+    """The sha256 of the union dictionary (``data/union_terms.txt``), which a model's tokens depend on."""
+    return hashlib.sha256(_union_terms_bytes()).hexdigest()
+
+
+class _QuietLoad(logging.Filter):
+    """Drops the log records of one thread: jieba's "Building prefix dict …" lines while this thread loads our
+    private tokenizer. jieba's logger, its level and its handlers are left as they are."""
+
+    def __init__(self):
+        super().__init__()
+        self.thread = threading.get_ident()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread != self.thread
 
 
 class Tokenizer:
@@ -55,7 +81,6 @@ class Tokenizer:
         self.hmm = hmm
         self.backend = backend
         self._impl = None
-        self.raw = None  # the underlying jieba.Tokenizer or rjieba.Jieba, once loaded
         self._lock = threading.Lock()
 
     def _load(self):
@@ -65,7 +90,7 @@ class Tokenizer:
                     import rjieba
 
                     impl = rjieba.Jieba()
-                    for word, freq in _union_terms():
+                    for word, freq in union_terms():
                         impl.add_word(word, freq, None)
                     hmm = self.hmm
                     self._impl = lambda text: impl.cut(text, hmm)
@@ -73,12 +98,16 @@ class Tokenizer:
                     import jieba
 
                     impl = jieba.Tokenizer()
-                    impl.initialize()
-                    for word, freq in _union_terms():
+                    quiet = _QuietLoad()
+                    jieba.default_logger.addFilter(quiet)
+                    try:
+                        impl.initialize()
+                    finally:
+                        jieba.default_logger.removeFilter(quiet)
+                    for word, freq in union_terms():
                         impl.add_word(word, freq)
                     hmm = self.hmm
                     self._impl = lambda text: impl.lcut(text, HMM=hmm)
-                self.raw = impl
         return self._impl
 
     def cut(self, text: str) -> list[str]:
@@ -101,22 +130,26 @@ def get_tokenizer(hmm: bool = False, backend: str = "jieba") -> Tokenizer:
 
 
 class Memo(dict):
-    """``key -> compute(key)``, computed on first sight and kept (all forgotten at once past ``limit`` keys). A
-    copy sent to another process starts empty."""
+    """``key -> compute(key)`` for string keys, computed on first sight and kept (all forgotten at once past
+    ``limit`` keys). Keys longer than ``max_key_chars`` are computed every time and never kept, so that hostile
+    text (long distinct tokens) cannot grow it past about ``limit * max_key_chars`` characters. A copy sent to
+    another process starts empty."""
 
-    def __init__(self, compute, limit: int = 500_000):
+    def __init__(self, compute, limit: int = 500_000, max_key_chars: int = 64):
         super().__init__()
         self.compute = compute
         self.limit = limit
+        self.max_key_chars = max_key_chars
 
     def __reduce__(self):
-        return (type(self), (self.compute, self.limit))
+        return (type(self), (self.compute, self.limit, self.max_key_chars))
 
     def __missing__(self, key):
         value = self.compute(key)
-        if len(self) >= self.limit:
-            self.clear()
-        self[key] = value
+        if len(key) <= self.max_key_chars:
+            if len(self) >= self.limit:
+                self.clear()
+            self[key] = value
         return value
 
 
@@ -125,6 +158,12 @@ def _fold(token: str) -> str:
 
 
 _FOLDED = Memo(_fold)  # token -> its feature form ("" when it carries no meaning)
+
+
+def fold_token(token: str) -> str:
+    """A token's feature form: lower-cased, digits folded to ``0``; ``""`` when it carries no meaning
+    (punctuation, spaces)."""
+    return _FOLDED[token]
 
 
 def feature_tokens(tokens: list[str]) -> tuple[str, ...]:

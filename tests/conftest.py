@@ -19,6 +19,10 @@ OWN_HEADLINES = {
 }
 
 
+# Commands run in subprocesses import the source tree too, wherever pytest is started from.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+
 @pytest.fixture(scope="session")
 def model():
     import labor_topics

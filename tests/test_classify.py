@@ -54,10 +54,27 @@ def test_bad_input(bad, error):
         classify(bad)
 
 
-@pytest.mark.parametrize("bad", [1.5, -0.1, "high", True])
-def test_bad_threshold(bad):
-    with pytest.raises(ValueError, match="threshold"):
+@pytest.mark.parametrize("bad, error", [(1.5, ValueError), (-0.1, ValueError), (float("nan"), ValueError),
+                                        ("high", ValueError), (True, TypeError), ([0.5], TypeError)])
+def test_bad_threshold(bad, error):
+    with pytest.raises(error, match="threshold must be a number in"):
         classify("工会", threshold=bad)
+
+
+def test_numpy_numbers_are_numbers():
+    import numpy as np
+
+    p = classify("工会为困难职工送去慰问金和年货", threshold=np.float32(0.5), top_k=np.int64(2))
+    assert p.label == "维权服务" and len(p.top) == 2
+
+
+def test_a_prediction_is_hashable_and_its_scores_cannot_change():
+    p = classify("工会为困难职工送去慰问金和年货")
+    assert hash(p) == hash(classify("工会为困难职工送去慰问金和年货"))
+    assert {p, classify("工会为困难职工送去慰问金和年货")} == {p}
+    with pytest.raises(TypeError):
+        p.scores["维权服务"] = 0.0
+    assert p.scores == dict(p.scores) and p.to_dict()["scores"] == dict(p.scores)
 
 
 @pytest.mark.parametrize("text", ["Hello world", "12345", "!!!", "😀" * 10, "工" * 50_000])
@@ -83,14 +100,14 @@ def test_batch_with_two_processes_equals_one(model, seed_items):
 
 
 def test_parallel_chunks_keep_order_and_share_the_characters_evenly():
-    from labor_topics.model import _chunks
+    from labor_topics.parallel import chunks as make_chunks
 
     texts = ["工" * 300] * 10 + ["会"] * 300  # 3,300 characters in 310 texts
-    chunks = _chunks(texts, chunk_size=100, workers=2)
+    chunks = make_chunks(texts, chunk_size=100, workers=2)
     assert [t for c in chunks for t in c] == texts
     assert len(chunks) == 4  # 310 texts / 100 -> 4 chunks, a multiple of 2 workers
     assert [sum(map(len, c)) for c in chunks] == [600, 900, 900, 900]
-    assert len(_chunks(texts, chunk_size=1000, workers=3)) == 3
+    assert len(make_chunks(texts, chunk_size=1000, workers=3)) == 3
 
 
 def test_copies_sent_to_a_worker_share_lookup_tables_built_once(model):
@@ -98,15 +115,28 @@ def test_copies_sent_to_a_worker_share_lookup_tables_built_once(model):
 
     model.classify("工会")  # the original's tables exist ...
     first, second = (pickle.loads(pickle.dumps(model)) for _ in range(2))
-    assert first.space._tables is None  # ... but do not travel with a copy
+    arrays = model.space.vocabulary.nbytes + model.space.idf.nbytes + model.coef.nbytes
+    assert len(pickle.dumps(model)) < arrays + 200_000  # ... do not travel with a copy (they would add megabytes)
     assert first.space._lookup_tables(3) is second.space._lookup_tables(3)
     assert first.classify("工会为职工送清凉") == model.classify("工会为职工送清凉")
 
 
-@pytest.mark.parametrize("chunk_size", [0, -5, 2.5, True, "100"])
-def test_batch_refuses_a_bad_chunk_size(model, chunk_size):
-    with pytest.raises(ValueError, match="chunk_size must be a positive whole number"):
+@pytest.mark.parametrize("chunk_size, error", [(0, ValueError), (-5, ValueError), (2.5, TypeError), (True, TypeError),
+                                               ("100", TypeError)])
+def test_batch_refuses_a_bad_chunk_size(model, chunk_size, error):
+    with pytest.raises(error, match="chunk_size must be a whole number of at least 1"):
         model.classify_batch(["工会"], chunk_size=chunk_size)
+
+
+@pytest.mark.parametrize("n_jobs, error", [("x", TypeError), (0, ValueError), (1.5, TypeError)])
+def test_batch_refuses_a_bad_n_jobs_by_its_own_check(model, n_jobs, error):
+    with pytest.raises(error, match="n_jobs"):
+        model.classify_batch(["工会"] * 3, n_jobs=n_jobs, chunk_size=1)
+
+
+def test_batch_refuses_a_bare_string(model):
+    with pytest.raises(TypeError, match="not a single string"):
+        model.classify_batch("工会为职工")
 
 
 def test_batch_validates_every_text():

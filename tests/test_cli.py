@@ -19,8 +19,9 @@ def run(*args, stdin=None):
 def test_classify_a_digest_prints_a_table(capsys):
     assert main(["classify", "--input", str(DIGEST_000)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["#", "section", "score", "gold", "item"]
-    assert len([line for line in out if line[:1].isdigit()]) == 16
+    assert out[0].split() == ["#", "section", "score", "gold", "runner-up", "item"]
+    rows = [line.split() for line in out if line[:1].isdigit()]
+    assert len(rows) == 16 and all(row[4] in LABELS and row[4] != row[1] for row in rows)
     assert out[-1].startswith("agreement with the file's sections: ")
 
 

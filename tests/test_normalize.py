@@ -57,9 +57,9 @@ _BYLINE_PIECES = ["本报", "讯", "电", "新华社", "北京", "(", ")", "记�
 @example("喜欢就点个赞吧")
 def test_byline_patterns_skipped_only_where_they_cannot_match(text):
     """The substring tests before each pattern never change the result of applying every pattern."""
-    from labor_topics.normalize import _BYLINE_PATTERNS
+    from labor_topics.patterns import BYLINE_PATTERNS
 
     expected = text
-    for _, pattern in _BYLINE_PATTERNS:
+    for _, pattern in BYLINE_PATTERNS:
         expected = pattern.sub("", expected)
     assert strip_bylines(text) == expected

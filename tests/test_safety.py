@@ -18,10 +18,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import labor_topics
+from labor_topics import save_model
 from labor_topics import LABELS, ModelFileError, Prediction, classify, classify_batch, load_model, train
 from labor_topics.model_file import model_bytes
 
 from conftest import ROOT
+from modelfiles import array, npy, rewrite
 
 PROBE = ["县总工会举办基层工会干部培训班", "工会为困难职工送去慰问金和年货", "集体协商", "Hello"]
 
@@ -55,14 +57,8 @@ def test_a_joblib_file_is_refused(tmp_path, small_model):
 
 
 def test_an_npz_with_object_arrays_runs_nothing(tmp_path, small_bytes):
-    source = zipfile.ZipFile(io.BytesIO(small_bytes))
-    buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.array([os.system], dtype=object), allow_pickle=True)
-    blob = buf.getvalue()
-    path = tmp_path / "objects.npz"
-    with zipfile.ZipFile(path, "w") as out:
-        for name in source.namelist():
-            out.writestr(name, blob if name == "coef.npy" else source.read(name))
+    blob = npy(np.array([os.system], dtype=object), allow_pickle=True)
+    path = rewrite(small_bytes, tmp_path / "objects.npz", replace={"coef.npy": blob}, rehash=False)
     with pytest.raises(ModelFileError, match="coef.npy"):
         load_model(path)
     # and a plain numpy savez of objects, which is what a careless exporter would write
@@ -127,31 +123,25 @@ def test_an_archive_error_outside_the_known_ones_is_still_a_model_file_error(tmp
 
 
 def test_wrong_labels_in_header_are_refused(tmp_path, small_bytes):
-    source = zipfile.ZipFile(io.BytesIO(small_bytes))
-    header = json.loads(source.read("header.json"))
-    header["labels"] = ["a", "b", "c", "d", "e"]
-    path = tmp_path / "labels.npz"
-    with zipfile.ZipFile(path, "w") as out:
-        for name in source.namelist():
-            out.writestr(name, json.dumps(header) if name == "header.json" else source.read(name))
+    path = rewrite(small_bytes, tmp_path / "labels.npz", header=lambda h: h.update(labels=["a", "b", "c", "d", "e"]))
     with pytest.raises(ModelFileError, match="labels"):
         load_model(path)
 
 
 _SAVER = """
 import sys
-from labor_topics import load_model
+from labor_topics import load_model, save_model
 model = load_model(sys.argv[1])
 for _ in range(int(sys.argv[3])):
-    model.save(sys.argv[2])
+    save_model(model, sys.argv[2])
 print("saved")
 """
 
 
 def test_two_processes_saving_to_one_path_leave_one_complete_model(tmp_path, small_model, small_training_items):
     other = train(small_training_items[:60], config="chars13-logreg-C10", min_df=2, calibration_cv=2)
-    small_model.save(tmp_path / "a.npz")
-    other.save(tmp_path / "b.npz")
+    save_model(small_model, tmp_path / "a.npz")
+    save_model(other, tmp_path / "b.npz")
     target = tmp_path / "target.npz"
     procs = [subprocess.Popen([sys.executable, "-c", _SAVER, str(tmp_path / src), str(target), "100"], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for src in ("a.npz", "b.npz")]
@@ -166,9 +156,9 @@ def test_two_processes_saving_to_one_path_leave_one_complete_model(tmp_path, sma
 
 def test_a_save_killed_midway_leaves_the_old_file(tmp_path, small_model, model):
     target = tmp_path / "target.npz"
-    small_model.save(target)
+    save_model(small_model, target)
     before = target.read_bytes()
-    model.save(tmp_path / "big.npz")
+    save_model(model, tmp_path / "big.npz")
     proc = subprocess.Popen([sys.executable, "-c", _SAVER, str(tmp_path / "big.npz"), str(target), "1000"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(2.5)
@@ -226,7 +216,7 @@ def _write(tmp_path, name, content, encoding="utf-8"):
 
 
 def test_train_reports_every_problem_with_file_and_line(tmp_path):
-    from labor_topics.training import build
+    from labor_topics.training import run_training
 
     good = json.dumps({"text": "工会", "label": "思想引领"}, ensure_ascii=False)
     jsonl = _write(tmp_path, "a.jsonl", "\n".join([
@@ -239,7 +229,7 @@ def test_train_reports_every_problem_with_file_and_line(tmp_path):
     gbk = _write(tmp_path, "c.jsonl", good, encoding="gbk")
     empty = _write(tmp_path, "d.jsonl", "")
     with pytest.raises(ValueError) as err:
-        build([jsonl, csv_file, gbk, empty], log=lambda m: None)
+        run_training([jsonl, csv_file, gbk, empty], log=lambda m: None)
     message = str(err.value)
     for expected in [f"{jsonl}:2: unknown label '其他'", f"{jsonl}:3: empty text",
                      f"{jsonl}:4: the same text as {jsonl}:1 with another label",
@@ -367,15 +357,10 @@ class _Planted:
 def _replace_member(small_bytes, tmp_path, name, blob, dtype, shape):
     import hashlib
 
-    source = zipfile.ZipFile(io.BytesIO(small_bytes))
-    header = json.loads(source.read("header.json"))
-    header["arrays"][name.removesuffix(".npy")] = {"dtype": dtype, "shape": shape, "sha256": hashlib.sha256(blob).hexdigest()}
-    path = tmp_path / "planted.npz"
-    with zipfile.ZipFile(path, "w") as out:
-        for member in source.namelist():
-            data = json.dumps(header) if member == "header.json" else blob if member == name else source.read(member)
-            out.writestr(member, data)
-    return path
+    def declare(header):
+        header["arrays"][name.removesuffix(".npy")] = {"dtype": dtype, "shape": shape, "sha256": hashlib.sha256(blob).hexdigest()}
+
+    return rewrite(small_bytes, tmp_path / "planted.npz", replace={name: blob}, header=declare, rehash=False)
 
 
 def test_object_arrays_with_a_consistent_header_run_no_code(tmp_path, small_model, small_bytes):
@@ -394,22 +379,27 @@ def test_object_arrays_with_a_consistent_header_run_no_code(tmp_path, small_mode
 
 
 def test_an_edited_array_with_a_valid_zip_is_detected(tmp_path, small_bytes):
-    source = zipfile.ZipFile(io.BytesIO(small_bytes))
-    coef = np.lib.format.read_array(io.BytesIO(source.read("coef.npy")))
+    coef = array(small_bytes, "coef")
     coef[0, 0] += 1.0
-    buf = io.BytesIO()
-    np.lib.format.write_array(buf, coef)
-    path = tmp_path / "edited.npz"
-    with zipfile.ZipFile(path, "w") as out:  # fresh CRCs: only the header's sha256 can tell
-        for name in source.namelist():
-            out.writestr(name, buf.getvalue() if name == "coef.npy" else source.read(name))
+    # fresh CRCs: only the header's sha256 can tell
+    path = rewrite(small_bytes, tmp_path / "edited.npz", replace={"coef.npy": npy(coef)}, rehash=False)
     with pytest.raises(ModelFileError, match="coef.npy does not match its sha256"):
         load_model(path)
 
 
-def test_a_card_that_belongs_to_another_model_is_ignored(tmp_path, small_model, model):
-    small_model.save(tmp_path / "m.npz")
-    model.save(tmp_path / "other.npz")
+def test_a_model_keeps_its_own_card_whatever_lies_beside_it(tmp_path, small_model, model):
+    save_model(small_model, tmp_path / "m.npz")
+    save_model(model, tmp_path / "other.npz")
+    os.replace(tmp_path / "other.card.json", tmp_path / "m.card.json")
+    loaded = load_model(tmp_path / "m.npz")
+    assert loaded.card["config"] == small_model.config and loaded.card["counts"] == small_model.card["counts"]
+
+
+def test_a_card_beside_an_old_model_that_belongs_to_another_is_ignored(tmp_path, small_model, model):
+    save_model(small_model, tmp_path / "m.npz")
+    save_model(model, tmp_path / "other.npz")
+    rewrite((tmp_path / "m.npz").read_bytes(), tmp_path / "m.npz", drop={"card.json"},  # as 0.1 wrote it: no card inside
+            header=lambda h: h.pop("features"))
     os.replace(tmp_path / "other.card.json", tmp_path / "m.card.json")
     with pytest.warns(UserWarning, match="does not describe"):
         loaded = load_model(tmp_path / "m.npz")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from labor_topics import save_model
 from labor_topics import LABELS, Item, load_model, train
 from labor_topics.estimator import TopicClassifier
 from labor_topics.model_file import model_bytes
@@ -14,8 +15,8 @@ def test_same_data_and_configuration_give_a_byte_identical_model(small_training_
     first = train(small_training_items, config="words1+chars13-svm-C1-balanced")
     second = train(small_training_items, config="words1+chars13-svm-C1-balanced")
     assert model_bytes(first) == model_bytes(second)
-    first.save(tmp_path / "a.npz")
-    second.save(tmp_path / "b.npz")
+    save_model(first, tmp_path / "a.npz")
+    save_model(second, tmp_path / "b.npz")
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
 
 
@@ -24,7 +25,7 @@ def test_trained_model_card_and_round_trip(small_training_items, tmp_path):
     assert model.card["counts"] == {label: sum(1 for i in small_training_items if i.label == label) for label in LABELS}
     assert len(model.card["training_text_sha256"]) == len(small_training_items)
     assert model.config["classifier"] == "logreg" and model.config["word_ngrams"] is None
-    path = model.save(tmp_path / "m.npz")
+    path = save_model(model, tmp_path / "m.npz")
     texts = ["工会为困难职工送去慰问金", "劳动竞赛"]
     assert (load_model(path).predict_proba(texts) == model.predict_proba(texts)).all()
 
