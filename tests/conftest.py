@@ -44,3 +44,19 @@ def small_training_items(seed_items):
 
     corpus = [i for i in read_items(TRAIN) if i.label in LABELS][:150]
     return [i for i in seed_items if i.label in LABELS] + corpus
+
+
+@pytest.fixture(scope="session")
+def small_model(small_training_items):
+    """A small character-n-gram model, quick to fit (a linear SVM on 80 items)."""
+    from labor_topics import train
+
+    return train(small_training_items[:80], config="chars13-logreg-C10", classifier="linearsvc", C=1.0, min_df=3,
+                 calibration_cv=2)
+
+
+@pytest.fixture(scope="session")
+def small_bytes(small_model):
+    from labor_topics.model_file import model_bytes
+
+    return model_bytes(small_model)

@@ -167,6 +167,7 @@ def test_import_is_light_classify_needs_no_scipy_and_leaves_jieba_global_state_a
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+    assert "Building prefix dict" not in out.stderr and "Loading model" not in out.stderr  # our tokenizer loads quietly
 
 
 def test_fast_tokenizer_gives_the_same_tokens_and_predictions(model):
@@ -180,11 +181,10 @@ def test_fast_tokenizer_gives_the_same_tokens_and_predictions(model):
     items = read_items(SEEDS / "corpus" / "train.jsonl") + read_items(SEEDS / "corpus" / "dev.jsonl")
     texts = [i.model_text for i in items]
     slow, fast = get_tokenizer(False, "jieba"), get_tokenizer(False, "rjieba")
-    same = sum(slow.cut(normalize(t)) == fast.cut(normalize(t)) for t in texts)
-    assert same / len(texts) >= 0.99
+    differ = [t[:30] for t in texts if slow.cut(normalize(t)) != fast.cut(normalize(t))]
+    assert differ == []  # identical tokens with HMM off, as the README says
     fast_model = labor_topics.load_model(tokenizer="rjieba")
-    agree = sum(a.label == b.label for a, b in zip(model.classify_batch(texts), fast_model.classify_batch(texts)))
-    assert agree / len(texts) >= 0.99
+    assert fast_model.classify_batch(texts) == model.classify_batch(texts)
 
 
 def test_unknown_or_missing_tokenizer_is_a_clear_error():

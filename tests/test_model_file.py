@@ -106,3 +106,31 @@ def test_a_failed_save_leaves_the_old_file_intact(model, tmp_path, monkeypatch):
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.card.json", "model.npz"]
+
+
+# ------------------------------------------------------------------ the model's contract with the code
+
+
+def test_the_bundled_model_records_the_feature_rules_of_this_code():
+    from labor_topics.model_file import feature_contract
+
+    header = json.loads(zipfile.ZipFile(bundled_model_path()).read("header.json"))
+    assert header["features"] == feature_contract()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda h: h["features"].update(union_terms_sha256="0" * 64), "another union dictionary"),
+    (lambda h: h["features"].update(version=h["features"]["version"] + 1), "feature rules version"),
+])
+def test_a_model_made_under_other_feature_rules_is_refused(model, tmp_path, change, message):
+    path = _rewrite_header(model, tmp_path, change)
+    with pytest.raises(ModelFileError, match=message) as err:
+        load_model(path)
+    assert "retrain" in str(err.value)
+
+
+def test_a_model_without_a_recorded_contract_loads_with_a_warning(model, tmp_path):
+    path = _rewrite_header(model, tmp_path, lambda h: h.pop("features"))
+    with pytest.warns(UserWarning, match="does not record the feature rules"):
+        again = load_model(path)
+    assert np.array_equal(again.predict_proba(TEXTS), model.predict_proba(TEXTS))

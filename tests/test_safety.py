@@ -28,15 +28,6 @@ from modelfiles import array, npy, rewrite
 PROBE = ["县总工会举办基层工会干部培训班", "工会为困难职工送去慰问金和年货", "集体协商", "Hello"]
 
 
-@pytest.fixture(scope="module")
-def small_model(small_training_items):
-    return train(small_training_items[:80], config="chars13-logreg-C10", min_df=3, calibration_cv=2)
-
-
-@pytest.fixture(scope="module")
-def small_bytes(small_model):
-    return model_bytes(small_model)
-
 
 def _load_bytes(tmp_path, data, name="m.npz"):
     path = tmp_path / name
