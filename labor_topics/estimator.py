@@ -247,7 +247,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The best section of each text."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # NotFittedError before fit
+        return self.classes_[proba.argmax(axis=1)]
 
     def proba_of_analyses(self, analyses):
         """Calibrated probabilities of pre-analysed texts."""

@@ -91,6 +91,7 @@ def test_train_writes_model_and_card(tmp_path):
                  "--repeats", "1", "--output", out)
     assert result.returncode == 0, result.stderr
     assert "words1+chars13-svm-C1-balanced" in result.stderr and "default threshold" in result.stderr
+    assert "\r" not in result.stderr and "cross-validation: " in result.stderr  # plain progress lines in a log
     card = json.loads((tmp_path / "m.card.json").read_text(encoding="utf-8"))
     assert card["config_name"] == "words1+chars13-svm-C1-balanced"
     assert set(card["counts"]) == set(LABELS)
@@ -101,3 +102,82 @@ def test_train_writes_model_and_card(tmp_path):
 def test_help_documents_exit_codes():
     result = run("classify", "--help")
     assert result.returncode == 0 and "exit codes:" in result.stdout
+
+
+# ------------------------------------------------------------------ standard input, like a file (B1, B6, D22)
+
+
+def test_jsonl_on_standard_input_is_read_as_jsonl():
+    lines = "\n".join(TRAIN.read_text(encoding="utf-8").splitlines()[:3]) + "\n"
+    result = run("classify", "--input", "-", "--format", "jsonl", stdin=lines)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3 and all(r["title"] and r["gold"] in LABELS for r in records)
+
+
+def test_standard_input_and_a_file_give_the_same_items(tmp_path):
+    text = "工会为困难职工送去慰问金\r\r物流园区联合工会成立\r\n\r\n快递企业召开工资集体协商会议\r"
+    path = tmp_path / "items.txt"
+    path.write_bytes(text.encode("utf-8"))
+    from_file = run("classify", "--input", path, "--format", "jsonl")
+    from_stdin = subprocess.run([sys.executable, "-m", "labor_topics", "classify", "--input", "-", "--format", "jsonl"],
+                                input=text.encode("utf-8"), capture_output=True)
+    assert from_file.returncode == 0 and from_stdin.returncode == 0
+    assert [json.loads(x)["label"] for x in from_stdin.stdout.decode().splitlines()] == \
+        [json.loads(x)["label"] for x in from_file.stdout.splitlines()]
+    assert len(from_file.stdout.splitlines()) == 3
+
+
+def test_standard_input_is_streamed():
+    """The first result comes out while standard input is still open (it used to be read whole first)."""
+    proc = subprocess.Popen([sys.executable, "-m", "labor_topics", "classify", "--input", "-", "--lines", "--format",
+                             "jsonl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        proc.stdin.write("物流园区联合工会成立\n" * 1000)  # one chunk: classified and written before more is read
+        proc.stdin.flush()
+        first = proc.stdout.readline()
+        assert json.loads(first)["label"] == "组织建设"
+    finally:
+        proc.communicate(timeout=60)
+    assert proc.returncode == 0
+
+
+# ------------------------------------------------------------------ options (B5 and rough edges)
+
+
+def test_a_negative_error_count_is_refused():
+    result = run("evaluate", "--data", TRAIN, "--errors", "-1")
+    assert result.returncode == 2 and "count must be a whole number of at least 0" in result.stderr
+
+
+def test_list_configs_needs_no_data_or_output():
+    result = run("train", "--list-configs")
+    assert result.returncode == 0 and "words1+chars13-svm-C1-balanced" in result.stdout
+
+
+def test_train_without_data_says_what_it_needs(capsys):
+    assert main(["train", "--output", "m.npz"]) == 2
+    assert "train needs --data" in capsys.readouterr().err
+
+
+def test_the_table_honours_top_k_and_explain_keeps_the_prefixes(capsys):
+    assert main(["classify", "快递企业召开工资集体协商会议", "--top-k", "1", "--explain"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["#", "section", "score", "item"]
+    assert "w:工资集体协商(" in out[2] or "c:" in out[2]
+    assert all(term.split("(")[0][:2] in ("w:", "c:") for term in out[2].strip().split(", "))
+
+
+def test_csv_output_has_the_runner_up(tmp_path):
+    out = tmp_path / "o.csv"
+    assert main(["classify", "快递企业召开工资集体协商会议", "--format", "csv", "--output", str(out)]) == 0
+    header, row = out.read_text(encoding="utf-8-sig").splitlines()
+    cells = dict(zip(header.split(","), row.split(",")))
+    assert cells["label"] == "构建和谐劳动关系" and cells["runner_up"] in LABELS and cells["runner_up"] != cells["label"]
+
+
+def test_train_options_have_help():
+    text = " ".join(run("train", "--help").stdout.split())
+    for said in ("--folds FOLDS cross-validation folds", "--repeats REPEATS cross-validation repeats",
+                 "--seed SEED seed of the fold shuffles"):
+        assert said in text

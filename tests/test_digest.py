@@ -72,3 +72,19 @@ def test_cli_digest_markdown_from_pages_and_a_digest(tmp_path):
     assert md.count("### ") == 28 + 16
     paragraphs = [p for p in md.split("\n\n") if p and not p.startswith(("#", "*", "（"))]
     assert all(len(p) <= 80 for p in paragraphs)
+
+
+@pytest.mark.parametrize("threshold, error", [("high", ValueError), (7, ValueError), (-0.5, ValueError), (True, TypeError)])
+def test_the_digest_threshold_is_checked_like_classifys(model, threshold, error):
+    with pytest.raises(error, match="threshold must be a number in"):
+        draft_digest(["工会为困难职工送去慰问金和年货"], model=model, threshold=threshold)
+
+
+def test_the_digest_reads_only_the_first_max_chars_of_each_item(model):
+    import time
+
+    long_story = "x" + "\n" * 200_000 + ":"
+    start = time.perf_counter()
+    digest = draft_digest([long_story, "工会为困难职工送去慰问金和年货"], model=model, threshold=None)
+    assert time.perf_counter() - start < 5
+    assert sum(len(v) for v in digest.sections.values()) == 2

@@ -158,3 +158,24 @@ def test_cli_evaluate_refuses_bad_combinations(tmp_path):
     result = subprocess.run([sys.executable, "-m", "labor_topics", "evaluate", "--cv", "3", "--model", "x.npz", "--data",
                              str(TRAIN)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and "--cv fits fresh models" in result.stderr
+
+
+def test_the_cjk_font_check_never_takes_matplotlibs_own_fonts():
+    matplotlib = pytest.importorskip("matplotlib")
+    import os
+
+    from labor_topics.plot import find_cjk_font
+
+    found = find_cjk_font()
+    assert found is None or not os.path.realpath(found).startswith(os.path.realpath(matplotlib.get_data_path()))
+
+
+def test_evaluating_a_model_that_cannot_tell_its_training_data_warns(heldout_setup):
+    _, model, unseen, trained = heldout_setup
+    import copy
+
+    blind = copy.copy(model)
+    blind.card = {k: v for k, v in model.card.items() if k != "training_text_sha256"}
+    with pytest.warns(UserWarning, match="does not list its training texts"):
+        report = evaluate(blind, trained, baselines=False)
+    assert report["left_out_training_items"] == 0

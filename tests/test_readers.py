@@ -87,3 +87,77 @@ def test_plain_text_items_are_separated_by_blank_lines(tmp_path):
 def test_missing_file():
     with pytest.raises(FileNotFoundError, match="no such file"):
         read_items("does/not/exist.jsonl")
+
+
+# ------------------------------------------------------------------ hostile and odd inputs (review of fbe554d)
+
+
+def test_a_device_as_input_is_a_one_line_error():
+    with pytest.raises(InputError, match="not a regular file"):
+        read_items("/dev/zero")
+
+
+def test_a_line_longer_than_the_limit_is_an_error_not_a_memory_blowup(tmp_path, monkeypatch):
+    from labor_topics import readers
+
+    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "long.jsonl"
+    path.write_text('{"text": "工会"}\n' + "x" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"long\.jsonl:2: a line longer than"):
+        read_items(path)
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"text": "工会", "id": 1' + "0" * 5000 + "}", "not valid JSON"),
+])
+def test_hostile_json_is_a_named_line_and_can_be_skipped(tmp_path, line, reason):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "工会为职工送清凉"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"bad\.jsonl:2: .*{reason}"):
+        read_items(path)
+    skipped = []
+    assert [i.text for i in read_items(path, on_error=skipped.append)] == ["工会为职工送清凉"]
+    assert [e.line for e in skipped] == [2]
+
+
+def test_lone_surrogates_in_json_become_replacement_characters(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"text": "工会为职工送清凉", "title": "\\ud800标题"}\n', encoding="utf-8")
+    [item] = read_items(path)
+    assert item.title == "\ufffd标题"
+    item.title.encode("utf-8")  # writable
+
+
+def test_the_line_of_a_bad_byte_is_exact_in_a_streamed_file(tmp_path):
+    path = tmp_path / "late.jsonl"
+    good = '{"text": "工会为职工送清凉"}\n'.encode("utf-8")
+    path.write_bytes(good * 2999 + '{"text": "工会"}'.encode("gbk") + b"\n" + good)
+    with pytest.raises(InputError, match=r"late\.jsonl:3000: not UTF-8"):
+        read_items(path)
+
+
+def test_a_long_article_in_a_csv_cell_is_read(tmp_path):
+    body = "工会为职工送清凉。" * 30_000  # 270,000 characters
+    path = tmp_path / "long.csv"
+    path.write_text(f'text,label\n"{body}",维权服务\n短正文,组织建设\n', encoding="utf-8")
+    items = read_items(path)
+    assert [len(i.text) for i in items] == [len(body), 3] and items[1].line == 3
+
+
+def test_an_unterminated_quote_and_a_duplicated_column_are_errors(tmp_path):
+    open_quote = tmp_path / "q.csv"
+    open_quote.write_text('text,label\n"工会为职工,维权服务\n正文,组织建设\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"q\.csv:2: not valid CSV"):
+        read_items(open_quote)
+    twice = tmp_path / "d.csv"
+    twice.write_text("text,label,text\n一,维权服务,二\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"d\.csv:1: the header names text more than once"):
+        read_items(twice)
+
+
+def test_jsonl_is_recognised_by_its_content_whatever_the_file_is_called(tmp_path):
+    path = tmp_path / "items.txt"
+    path.write_text('\n{"title": "工会为职工送清凉", "text": "正文"}\n{"text": "物流园区联合工会成立"}\n', encoding="utf-8")
+    items = read_items(path)
+    assert [(i.title, i.text, i.line) for i in items] == [("工会为职工送清凉", "正文", 2), ("", "物流园区联合工会成立", 3)]

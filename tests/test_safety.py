@@ -145,21 +145,6 @@ def test_two_processes_saving_to_one_path_leave_one_complete_model(tmp_path, sma
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
 
 
-def test_a_save_killed_midway_leaves_the_old_file(tmp_path, small_model, model):
-    target = tmp_path / "target.npz"
-    save_model(small_model, target)
-    before = target.read_bytes()
-    save_model(model, tmp_path / "big.npz")
-    proc = subprocess.Popen([sys.executable, "-c", _SAVER, str(tmp_path / "big.npz"), str(target), "1000"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.5)
-    proc.kill()
-    proc.wait()
-    loaded = load_model(target)  # whichever complete file is there, it loads
-    after = target.read_bytes()
-    assert after == before or after == model_bytes(model)
-
-
 # ------------------------------------------------------------------ text
 
 _ODD = ["\ud800", "\udfff", "\x00", "\x1b", "\x7f", "\u200b", "\u200d", "\ufeff", "\u202e", "ａ", "１", "　", "😀",
@@ -318,22 +303,48 @@ def test_on_error_skip_goes_on_and_reports(tmp_path):
     assert "2 item(s) classified, 2 line(s) skipped" in skip.stderr
 
 
-def test_ctrl_c_leaves_no_partial_output(tmp_path):
+@pytest.mark.parametrize("sig, code, jobs", [(signal.SIGINT, 130, 1), (signal.SIGTERM, 143, 1), (signal.SIGTERM, 143, 2)])
+def test_ctrl_c_and_sigterm_leave_no_partial_output_and_no_workers(tmp_path, sig, code, jobs):
     big = tmp_path / "big.txt"
     big.write_text("\n".join(f"{n} 某市总工会开展送清凉活动,为环卫工人送去绿豆汤和防暑药品。" * 3 for n in range(120_000)), encoding="utf-8")
     out = tmp_path / "out.csv"
     proc = subprocess.Popen([sys.executable, "-m", "labor_topics", "classify", "--input", str(big), "--lines",
-                             "--format", "csv", "--output", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--format", "csv", "--output", str(out), "--jobs", str(jobs)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # interrupt once the output has begun (its temporary file exists): well before 120,000 items are done
     deadline = time.monotonic() + 60
     while len(list(tmp_path.iterdir())) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)
+    while jobs > 1 and len(_children(proc.pid)) < jobs and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # until the worker processes run
     assert proc.poll() is None, "the run ended before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
+    children = _children(proc.pid)
+    assert len(children) >= (jobs if jobs > 1 else 0)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+    deadline = time.monotonic() + 15
+    while any(os.path.exists(f"/proc/{pid}") for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in children if os.path.exists(f"/proc/{pid}")] == []
+
+
+def _children(pid: int) -> list[int]:
+    """The processes below ``pid`` (Linux /proc), to check that none outlives it."""
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for task in os.listdir(f"/proc/{parent}/task") if os.path.exists(f"/proc/{parent}/task") else []:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as fh:
+                    kids = [int(k) for k in fh.read().split()]
+            except OSError:
+                kids = []
+            found += kids
+            frontier += kids
+    return found
 
 
 class _Planted:
