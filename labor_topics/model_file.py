@@ -411,8 +411,8 @@ class _Loader:
 
     def check_scalars(self, header: dict) -> tuple[float, float | None]:
         temperature = header.get("temperature")
-        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not math.isfinite(temperature) \
-                or not 1e-6 <= temperature <= 1e6:
+        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
+                or not 1e-6 <= temperature <= 1e6:  # NaN fails the comparison too
             self.fail("header.json has an invalid temperature (a finite number in [1e-6, 1e6] is needed)")
         threshold = header.get("default_threshold")
         if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))

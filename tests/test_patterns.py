@@ -1,5 +1,6 @@
 """Every pattern runs in time linear in its input (hostile-input review of fbe554d, D6, D10–D12): each is timed
-on adversarial families of growing size, and the cost of 4x the input must stay well under 16x (quadratic)."""
+on adversarial families of growing size, and the cost of 8x the input must stay well under 64x (quadratic):
+below 24x, which leaves room for a noisy machine."""
 
 import re
 import time
@@ -21,19 +22,24 @@ def _seconds(function, text) -> float:
     return best
 
 
+GROWTH = 8
+LIMIT = 24
+
+
 def _growth(function, make, small: int) -> float:
-    """Time at 4x the size over time at the size (best of three each)."""
-    return _seconds(function, make(4 * small)) / max(_seconds(function, make(small)), 1e-6)
+    """Time at GROWTH times the size over time at the size (best of three each; times under 2 ms count as 2 ms,
+    so that the jitter of a function that takes microseconds cannot look like growth)."""
+    return max(_seconds(function, make(GROWTH * small)), 2e-3) / max(_seconds(function, make(small)), 2e-3)
 
 
 FAMILIES = {
     "newlines then a colon": lambda n: "x" + "\n" * n + ":",
     "carriage returns then a bar": lambda n: "x" + "\r" * n + "|",
-    "newlines then 丨": lambda n: "\n" * n + "丨",
+    "newlines then a full-width bar": lambda n: "\n" * n + "丨",
     "newline-space pairs then a colon": lambda n: "\n " * n + ":",
     "spaces then 摄x": lambda n: "工会为职工送清凉。" + " " * n + "摄x",
     "spaces then 摄": lambda n: "工会" + " " * n + "摄",
-    "newlines then 本报讯": lambda n: "\n" * n + "工会为职工送清凉",
+    "newlines then a line": lambda n: "\n" * n + "工会为职工送清凉",
     "lines of 来源 and spaces": lambda n: "来源 " * n + "\n",
     "tabs and brackets": lambda n: "(" + "\t" * n + "记者",
 }
@@ -52,7 +58,7 @@ TARGETS = {
 @pytest.mark.parametrize("target", TARGETS)
 def test_patterns_take_linear_time_on_adversarial_inputs(family, target):
     ratio = _growth(TARGETS[target], FAMILIES[family], 5000)
-    assert ratio < 9, f"{target} on {family}: 4x the input took {ratio:.1f}x the time"
+    assert ratio < LIMIT, f"{target} on {family}: {GROWTH}x the input took {ratio:.1f}x the time"
 
 
 def test_a_text_of_newlines_classifies_in_milliseconds(model):
@@ -65,8 +71,8 @@ def test_split_page_is_linear_in_the_number_of_stories():
     story = "标题{k}\n本报讯 某市总工会第{k}次召开会议。会议要求各级工会做好服务。\n"
     make = lambda n: "".join(story.format(k=k) for k in range(n))  # noqa: E731
     assert len(split_page(make(50))) == 50
-    ratio = _growth(split_page, make, 500)
-    assert ratio < 9, f"4x the stories took {ratio:.1f}x the time"
+    ratio = _growth(split_page, make, 300)
+    assert ratio < LIMIT, f"{GROWTH}x the stories took {ratio:.1f}x the time"
 
 
 def test_strip_credit_removes_what_the_old_pattern_removed():
