@@ -181,11 +181,11 @@ def draft_digest(items, *, model: Model, threshold="default", max_body: int = 20
     TypeError, ValueError
         A bad ``threshold`` or ``max_body``, or an item of another type.
     """
-    cut = resolve_threshold(threshold, model.default_threshold)
+    threshold = resolve_threshold(threshold, model.default_threshold)
     max_body = check_number(max_body, "max_body", integer=True, low=1)
     items = [i for i in map(_as_item, items) if (i.title or i.text).strip()]
     items, duplicates = _dedupe(items, model.max_chars)
-    digest = Digest(threshold=cut, duplicates=duplicates)
+    digest = Digest(threshold=threshold, duplicates=duplicates)
     if not items:
         return digest
     predictions = model.classify_batch([i.model_text for i in items])
@@ -193,7 +193,7 @@ def draft_digest(items, *, model: Model, threshold="default", max_body: int = 20
         title, body = _title_and_body(item)
         entry = DigestEntry(title=title, body=body_paragraph(body, max_body), section=p.top[0][0], score=p.score,
                             top=p.top[:2], source=item.source)
-        if cut is not None and p.score < cut:
+        if threshold is not None and p.score < threshold:
             digest.pending.append(entry)
         else:
             digest.sections.setdefault(entry.section, []).append(entry)

@@ -2,6 +2,8 @@
 
     python tests/check_protections.py            # the baseline, then all mutations
     python tests/check_protections.py 3 7        # the baseline, then some of them, by number
+    python tests/check_protections.py --table    # the table of tests/PROTECTIONS.md (tests/test_layout.py
+                                                 # checks that the file holds it)
 
 First the baseline: every protection test must pass in an unchanged copy of the project (otherwise a test that
 fails for another reason would count as "good"). Then, for each mutation: copy the project to a temporary
@@ -214,8 +216,8 @@ MUTATIONS = [
     _m("--on-error stop by default", "labor_topics/cli.py",
        'default="stop"', 'default="skip"', SAFETY + "test_on_error_skip_goes_on_and_reports"),
     _m("the digest's threshold is checked (B2)", "labor_topics/digest.py",
-       "    cut = resolve_threshold(threshold, model.default_threshold)",
-       "    cut = model.default_threshold if threshold == \"default\" else threshold",
+       "    threshold = resolve_threshold(threshold, model.default_threshold)",
+       "    threshold = model.default_threshold if threshold == \"default\" else threshold",
        "tests/test_digest.py::test_the_digest_threshold_is_checked_like_classifys"),
     _m("a batch is not a bare string (D19)", "labor_topics/model.py",
        "        if isinstance(texts, (str, bytes)):\n", "        if False:\n",
@@ -306,8 +308,20 @@ def run(numbers: list[int], workers: int = 2) -> int:
         print(line)
     bad = sum(not ok for _, _, ok in results)
     print(f"{len(results) - bad} of {len(results)} protections: their test fails without them")
+    print(f"protections: {len(results) - bad} passed, {bad} failed")
     return 1 if bad else 0
 
 
+def table() -> str:
+    """The Markdown table of every protection, its file and its test."""
+    rows = ["| # | protection | removed in | test that then fails |", "|---|---|---|---|"]
+    for n, m in enumerate(MUTATIONS, start=1):
+        rows.append(f"| {n} | {m.protection} | `{m.file}` | `{m.test.removeprefix('tests/')}` |")
+    return "\n".join(rows) + "\n"
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--table"]:
+        sys.stdout.write(table())
+        sys.exit(0)
     sys.exit(run([int(a) for a in sys.argv[1:]]))

@@ -99,11 +99,6 @@ def test_train_writes_model_and_card(tmp_path):
     assert check.returncode == 0 and json.loads(check.stdout)["label"] in LABELS
 
 
-def test_help_documents_exit_codes():
-    result = run("classify", "--help")
-    assert result.returncode == 0 and "exit codes:" in result.stdout
-
-
 # ------------------------------------------------------------------ standard input, like a file (B1, B6, D22)
 
 

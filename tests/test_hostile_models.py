@@ -179,11 +179,20 @@ def test_nan_or_infinity_in_an_array_is_refused(small_bytes, tmp_path, name, val
         load_model(path)
 
 
-def test_scores_and_json_output_are_always_finite(small_model):
+def test_scores_and_json_output_are_always_finite(small_model, tmp_path):
     from labor_topics.cli import main
 
-    extreme = small_model.classify("工会" * 5000)
-    assert np.isfinite(extreme.score) and all(np.isfinite(v) for v in extreme.scores.values())
+    path = tmp_path / "m.npz"
+    save_model(small_model, path)
+    out = tmp_path / "out.jsonl"
+    texts = ["工会" * 5000, "!!!", "0" * 100, "工会为困难职工送去慰问金"]
+    assert main(["classify", *texts, "--model", str(path), "--format", "jsonl", "--output", str(out)]) == 0
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} in JSON output")
+
+    records = [json.loads(line, parse_constant=refuse) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 4 and all(np.isfinite(score) for r in records for _, score in r["top"])
 
 
 # ------------------------------------------------------------------ D16, D17: the card and the messages

@@ -58,3 +58,9 @@ def test_model_file_depends_on_model_and_not_the_reverse():
     assert "model" in {t for t, _ in imports["model_file"]}
     assert "model_file" not in {t for t, _ in imports["model"]}
 
+
+
+def test_protections_md_holds_the_harness_table():
+    import check_protections
+
+    assert check_protections.table() in (ROOT / "tests" / "PROTECTIONS.md").read_text(encoding="utf-8")
