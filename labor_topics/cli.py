@@ -96,14 +96,22 @@ def _add_classify(sub) -> None:
 
 
 def _add_train(sub) -> None:
-    t = _command(sub, "train", help="choose a configuration by cross-validation, fit, write model and card")
+    t = _command(sub, "train", help="fit a model (the bundled configuration, or the best of the grid with --search)",
+                 description="Fit a model on labelled files and write it with its card. By default the bundled "
+                             "model's configuration is refitted (seconds); --search compares the configurations "
+                             "of the grid by repeated cross-validation first (minutes).")
     t.add_argument("--data", nargs="+", metavar="FILE", help="labelled files (digest, JSONL, CSV); required unless --list-configs")
     t.add_argument("--include-bundled", action="store_true", help="add the bundled training data")
     t.add_argument("--output", "-o", metavar="PATH", help="model file to write (its card goes beside it); required unless --list-configs")
     t.add_argument("--heldout", nargs="+", default=[], metavar="FILE",
                    help="labelled files scored once by the model fitted on --data (a held-out figure)")
     t.add_argument("--refit-with-heldout", action="store_true", help="fit the written model on --data and --heldout")
-    t.add_argument("--config", metavar="NAME", help="skip the grid and use this configuration (see --list-configs)")
+    t.add_argument("--config", metavar="NAME", help="fit this configuration of the grid (see --list-configs); "
+                                                   "default: the bundled model's")
+    t.add_argument("--search", action="store_true", help="compare every configuration of the grid by cross-validation "
+                                                         "and fit the best (the card records the grid)")
+    t.add_argument("--learning-curve", action="store_true", help="add the CV macro-F1 at 25/50/75/100 %% of the "
+                                                                 "training items to the card")
     t.add_argument("--list-configs", action="store_true", help="list the configurations of the grid and exit")
     t.add_argument("--folds", type=_number_type("folds", integer=True, low=2), default=5,
                    help="cross-validation folds, grouped by source page and stratified by section (default 5)")
@@ -351,10 +359,12 @@ def _train(args) -> int:
             raise UsageError(f"unknown configuration {args.config!r}; see labor-topics train --list-configs")
         grid = {args.config: GRID[args.config]}
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    base = None if args.config or args.search else _load(None)
     try:
         model, card, _ = run_training(args.data, heldout_paths=args.heldout, refit_with_heldout=args.refit_with_heldout,
-                                      grid=grid, folds=args.folds, repeats=args.repeats, seed=args.seed,
-                                      include_bundled=args.include_bundled, show_progress=True, log=log)
+                                      search=args.search, grid=grid, config=args.config, base=base, folds=args.folds,
+                                      repeats=args.repeats, seed=args.seed, include_bundled=args.include_bundled,
+                                      curve=args.learning_curve, show_progress=True, log=log)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     save_model(model, args.output, card)

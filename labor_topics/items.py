@@ -32,6 +32,8 @@ class Item:
         The file it was read from (``""`` for items made in code).
     line : int
         Its line in that file (the title's line for a digest item).
+    weight : float
+        How much the item counts in training (the ``weight`` field of a JSONL or CSV record; 1 by default).
     """
 
     text: str
@@ -41,6 +43,7 @@ class Item:
     id: str = ""
     source: str = ""
     line: int = 0
+    weight: float = 1.0
 
     @property
     def model_text(self) -> str:

@@ -61,8 +61,8 @@ MAX_FEATURE_CHARS = 200
 #: The largest card read beside a model (cards of format 1 files without an embedded card).
 MAX_CARD_BYTES = 16 * 1024 * 1024
 #: The configuration keys a model file may carry.
-CONFIG_KEYS = ("word_ngrams", "char_ngrams", "min_df", "classifier", "C", "class_weight", "hmm", "max_chars",
-               "calibration")
+CONFIG_KEYS = ("word_ngrams", "char_ngrams", "min_df", "classifier", "C", "class_weight", "hmm", "headline_copies",
+               "max_chars", "calibration")
 _CLASSIFIERS = ("logreg", "linearsvc", "ridge")
 _MAX_NGRAM = 8
 _MAX_CHARS_LIMIT = 1_000_000
@@ -381,6 +381,9 @@ class _Loader:
         min_df = config.get("min_df", 1)
         if type(min_df) is not int or min_df < 1:
             self.fail("config min_df must be a positive whole number")
+        copies = config.get("headline_copies", 0.0)
+        if isinstance(copies, bool) or not isinstance(copies, (int, float)) or not 0 <= copies <= 100:
+            self.fail("config headline_copies must be a number in [0, 100]")
         if config.get("class_weight") not in (None, "balanced"):
             self.fail("config class_weight must be null or \"balanced\"")
         if not isinstance(config.get("calibration", ""), str):

@@ -12,7 +12,7 @@ from .features import Analysis
 from .normalize import normalize
 from .tokenize import get_tokenizer
 
-__all__ = ["DEFAULT_MAX_CHARS", "check_text", "model_input", "analyse_texts"]
+__all__ = ["DEFAULT_MAX_CHARS", "check_text", "model_input", "analyse_texts", "headline_of", "headline_analyses"]
 
 #: Only the first this-many characters of a text are read (a parameter of every model).
 DEFAULT_MAX_CHARS = 20_000
@@ -49,3 +49,23 @@ def analyse_texts(texts: Iterable[str], hmm: bool, max_chars: int = DEFAULT_MAX_
         normalised = model_input(text, max_chars)
         out.append(Analysis(tokenizer.cut(normalised), normalised.lower()))
     return out
+
+
+#: A first line longer than this is a paragraph, not a headline.
+HEADLINE_CHARS = 64
+
+
+def headline_of(text: str) -> str | None:
+    """The headline of an item given as title and body joined by a newline: its first non-blank line, when
+    there are more lines and it has at most :data:`HEADLINE_CHARS` characters; None otherwise."""
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    return lines[0] if len(lines) > 1 and len(lines[0].strip()) <= HEADLINE_CHARS else None
+
+
+def headline_analyses(texts: Iterable[str], hmm: bool, max_chars: int = DEFAULT_MAX_CHARS,
+                      tokenizer: str = "jieba") -> list[Analysis | None]:
+    """The analysis of each text's headline (see :func:`headline_of`), None where it has none."""
+    heads = [headline_of(t) for t in texts]
+    found = analyse_texts([h for h in heads if h is not None], hmm, max_chars, tokenizer)
+    it = iter(found)
+    return [None if h is None else next(it) for h in heads]

@@ -251,7 +251,27 @@ def _make_item(path: str, line: int, record: dict, need_label: bool) -> Item:
     if need_label and label is None:
         raise InputError(path, line, "missing label")
     return Item(text=text, title=title, label=label, source_url=_clean(str(record.get("source_url") or "")),
-                id=_clean(str(record.get("id") or "")), source=path, line=line)
+                id=_clean(str(record.get("id") or "")), source=path, line=line,
+                weight=_check_weight(path, line, record.get("weight")))
+
+
+#: The largest weight an item may carry.
+MAX_WEIGHT = 1000.0
+
+
+def _check_weight(path: str, line: int, weight) -> float:
+    """A record's ``weight``: absent or empty means 1; otherwise a number in (0, MAX_WEIGHT] (a CSV cell may
+    hold it as text)."""
+    if weight is None or weight == "":
+        return 1.0
+    if isinstance(weight, str):
+        try:
+            weight = float(weight)
+        except ValueError:
+            raise InputError(path, line, f"weight must be a number, got {weight[:20]!r}") from None
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= MAX_WEIGHT:
+        raise InputError(path, line, f"weight must be a number in (0, {MAX_WEIGHT:g}], got {str(weight)[:20]}")
+    return float(weight)
 
 
 def _jsonl_item(source: str, number: int, line: str, need_label: bool) -> Item:

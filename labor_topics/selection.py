@@ -19,25 +19,42 @@ from .items import Item, group_of, label_codes
 from .labels import LABELS
 from .pipeline import analyse_texts
 
-__all__ = ["GRID", "DEFAULT_CONFIG_NAME", "TIE_MARGIN", "CVResult", "cross_validate", "choose", "selection_rule",
-           "choose_threshold"]
+__all__ = ["GRID", "DEFAULT_CONFIG_NAME", "TIE_MARGIN", "TARGET_PRECISION", "CVResult", "cross_validate", "choose",
+           "selection_rule", "threshold_for_precision", "coverage_table", "out_of_fold_report", "learning_curve"]
 
-#: The named configurations compared by cross-validation (features x classifier x regularisation).
+#: The named configurations compared by cross-validation (features x classifier x regularisation x headline
+#: copies). Every one weights the sections alike (``class_weight="balanced"``).
 GRID: dict[str, dict] = {
-    "words12-logreg-C10": dict(word_ngrams=(1, 2), char_ngrams=None, classifier="logreg", C=10.0, class_weight=None),
-    "chars13-logreg-C10": dict(word_ngrams=None, char_ngrams=(1, 3), classifier="logreg", C=10.0, class_weight=None),
-    "words12+chars13-logreg-C10": dict(word_ngrams=(1, 2), char_ngrams=(1, 3), classifier="logreg", C=10.0, class_weight=None),
-    "words12+chars13-logreg-C30-balanced": dict(word_ngrams=(1, 2), char_ngrams=(1, 3), classifier="logreg", C=30.0, class_weight="balanced"),
-    "words12+chars13-svm-C1": dict(word_ngrams=(1, 2), char_ngrams=(1, 3), classifier="linearsvc", C=1.0, class_weight=None),
-    "words12+chars13-svm-C0.3": dict(word_ngrams=(1, 2), char_ngrams=(1, 3), classifier="linearsvc", C=0.3, class_weight=None),
-    "words1+chars13-svm-C1-balanced": dict(word_ngrams=(1, 1), char_ngrams=(1, 3), classifier="linearsvc", C=1.0, class_weight="balanced"),
-    "words12+chars13-ridge-C1": dict(word_ngrams=(1, 2), char_ngrams=(1, 3), classifier="ridge", C=1.0, class_weight=None),
+    "words1+chars13-svm-C1-balanced": dict(word_ngrams=(1, 1), char_ngrams=(1, 3), classifier="linearsvc", C=1.0),
+    "words1+chars13-svm-C1-balanced-heads": dict(word_ngrams=(1, 1), char_ngrams=(1, 3), classifier="linearsvc", C=1.0,
+                                                 headline_copies=0.5),
+    "words1+chars13-svm-C0.5-balanced-heads": dict(word_ngrams=(1, 1), char_ngrams=(1, 3), classifier="linearsvc", C=0.5,
+                                                   headline_copies=0.5),
+    "words12+chars13-svm-C1-balanced-heads": dict(word_ngrams=(1, 2), char_ngrams=(1, 3), classifier="linearsvc", C=1.0,
+                                                  headline_copies=0.5),
+    "words1+chars14-svm-C1-balanced-heads": dict(word_ngrams=(1, 1), char_ngrams=(1, 4), classifier="linearsvc", C=1.0,
+                                                 headline_copies=0.5),
+    "chars13-svm-C1-balanced-heads": dict(word_ngrams=None, char_ngrams=(1, 3), classifier="linearsvc", C=1.0,
+                                          headline_copies=0.5),
+    "words1+chars13-logreg-C30-balanced-heads": dict(word_ngrams=(1, 1), char_ngrams=(1, 3), classifier="logreg", C=30.0,
+                                                     headline_copies=0.5),
+    "words12+chars13-ridge-C1-balanced-heads": dict(word_ngrams=(1, 2), char_ngrams=(1, 3), classifier="ridge", C=1.0,
+                                                    headline_copies=0.5),
 }
+for _params in GRID.values():
+    _params.setdefault("class_weight", "balanced")
+    _params.setdefault("headline_copies", 0.0)
 #: The configuration ``train`` uses when the bundled model's card names none.
 DEFAULT_CONFIG_NAME = "words1+chars13-svm-C1-balanced"
 
-#: Configurations within this much CV macro-F1 of the best count as tied.
+#: Configurations within this much of the best selection score count as tied.
 TIE_MARGIN = 0.005
+
+#: The default threshold is the lowest at which this share of the kept (out-of-fold) items is right.
+TARGET_PRECISION = 0.97
+#: The thresholds tried, and those of the coverage table.
+THRESHOLDS = tuple(round(0.30 + 0.01 * k, 2) for k in range(70))
+TABLE_THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 @dataclass
@@ -59,8 +76,15 @@ class CVResult:
             "macro_f1_std": round(float(np.std(self.macro_f1)), 4),
             "accuracy_mean": round(float(np.mean(self.accuracy)), 4),
             "headline_macro_f1_mean": round(float(np.mean(self.headline_f1)), 4),
+            "headline_macro_f1_std": round(float(np.std(self.headline_f1)), 4),
+            "selection_score": round(self.score, 4),
             "features": self.n_features,
         }
+
+    @property
+    def score(self) -> float:
+        """What the selection maximises: the mean of the full-text and the headline-only CV macro-F1."""
+        return (float(np.mean(self.macro_f1)) + float(np.mean(self.headline_f1))) / 2
 
 
 def cross_validate(items: list[Item], grid: dict[str, dict], *, folds: int = 5, repeats: int = 3,
@@ -71,6 +95,7 @@ def cross_validate(items: list[Item], grid: dict[str, dict], *, folds: int = 5, 
     groups = np.array([group_of(i) for i in items])
     texts = [i.model_text for i in items]
     heads = [i.title or i.text for i in items]
+    has_title = [bool(i.title and i.text) for i in items]
     cache: dict = {}
     splits = list(cv_splits(codes, groups, folds=folds, repeats=repeats, seed=seed))
     results = []
@@ -80,11 +105,13 @@ def cross_validate(items: list[Item], grid: dict[str, dict], *, folds: int = 5, 
             if hmm not in cache:
                 cache[hmm] = (analyse_texts(texts, hmm), analyse_texts(heads, hmm))
             full, head = cache[hmm]
+            copies = [h if t else None for h, t in zip(head, has_title)]
             result = CVResult(name, params)
             pooled = {r: np.zeros(len(codes), dtype=np.int64) for r in range(repeats)}
             for r, train_idx, test_idx in splits:
                 est = TopicClassifier(**{**params, "calibration_cv": 0, "random_state": seed})
-                est.fit_analyses([full[i] for i in train_idx], codes[train_idx])
+                est.fit_analyses([full[i] for i in train_idx], codes[train_idx],
+                                 head_analyses=[copies[i] for i in train_idx])
                 pred = est.proba_of_analyses([full[i] for i in test_idx]).argmax(axis=1)
                 pooled[r][test_idx] = pred
                 result.macro_f1.append(metrics.macro_f1(codes[test_idx], pred, len(LABELS)))
@@ -95,7 +122,8 @@ def cross_validate(items: list[Item], grid: dict[str, dict], *, folds: int = 5, 
             per_class = np.mean([metrics.per_class(metrics.confusion(codes, pooled[r], len(LABELS)))["f1"]
                                  for r in range(repeats)], axis=0)
             result.per_class_f1 = {LABELS[j]: round(float(per_class[j]), 4) for j in range(len(LABELS))}
-            whole = TopicClassifier(**{**params, "calibration_cv": 0, "random_state": seed}).fit_analyses(full, codes)
+            whole = TopicClassifier(**{**params, "calibration_cv": 0, "random_state": seed}).fit_analyses(
+                full, codes, head_analyses=copies)
             result.n_features = len(whole.model_.space)
             results.append(result)
     return results
@@ -104,26 +132,52 @@ def cross_validate(items: list[Item], grid: dict[str, dict], *, folds: int = 5, 
 def selection_rule(folds: int, repeats: int) -> str:
     """The selection rule in words, as the card states it."""
     return (f"grouped (source_url) stratified {folds}-fold CV × {repeats} repeat(s) on the training items; the best "
-            f"mean macro-F1, and among the configurations within {TIE_MARGIN} of it the one with the fewest "
-            "features (then the first in grid order)")
+            f"mean of the full-text and the headline-only macro-F1 (headlines alone are a first-class input), and "
+            f"among the configurations within {TIE_MARGIN} of it the one with the fewest features (then the first in "
+            "grid order)")
 
 
 def choose(results: list[CVResult]) -> CVResult:
-    """The best mean macro-F1; among those within :data:`TIE_MARGIN` of it, the fewest features, then the
-    first in grid order (a rule that gives the same answer on every run)."""
-    best = max(float(np.mean(r.macro_f1)) for r in results)
-    tied = [r for r in results if float(np.mean(r.macro_f1)) >= best - TIE_MARGIN]
+    """The best :attr:`CVResult.score`; among those within :data:`TIE_MARGIN` of it, the fewest features, then
+    the first in grid order (a rule that gives the same answer on every run)."""
+    best = max(r.score for r in results)
+    tied = [r for r in results if r.score >= best - TIE_MARGIN]
     return min(tied, key=lambda r: r.n_features)  # min keeps the first of equals: grid order
 
 
-def choose_threshold(items: list[Item], none_items: list[Item], params: dict, *, folds: int = 5, repeats: int = 3,
-                     seed: int = 0, show_progress: bool = False, seed_sources: tuple[str, ...] = ()) -> dict:
-    """Out-of-fold calibrated scores of the chosen configuration, and what they give.
+def threshold_for_precision(confidence: np.ndarray, correct: np.ndarray, target: float = TARGET_PRECISION) -> float | None:
+    """The lowest of :data:`THRESHOLDS` at which at least ``target`` of the items kept (score at or above it)
+    are right; None when none is."""
+    for t in THRESHOLDS:
+        kept = confidence >= t
+        if kept.any() and correct[kept].mean() >= target:
+            return t
+    return None
 
-    Returns the default threshold (maximising the mean of "share of ``无`` items below" and "share of
-    five-label items at or above"), both shares, the out-of-fold accuracy on items from ``seed_sources``
-    and the agreement of predictions on texts converted to traditional characters with those on the
-    originals.
+
+def coverage_table(confidence: np.ndarray, correct: np.ndarray, none_confidence: np.ndarray | None = None,
+                   thresholds=TABLE_THRESHOLDS) -> list[dict]:
+    """For each threshold: the share of five-section items kept, the share of those right, and the share of
+    ``无`` items set aside (below it)."""
+    rows = []
+    for t in thresholds:
+        kept = confidence >= t
+        rows.append({"threshold": t, "kept": round(float(kept.mean()), 4),
+                     "accuracy_of_kept": round(float(correct[kept].mean()), 4) if kept.any() else None,
+                     "none_set_aside": (round(float((none_confidence < t).mean()), 4)
+                                        if none_confidence is not None and len(none_confidence) else None)})
+    return rows
+
+
+def out_of_fold_report(items: list[Item], none_items: list[Item], params: dict, *, folds: int = 5, repeats: int = 3,
+                       seed: int = 0, show_progress: bool = False, seed_sources: tuple[str, ...] = ()) -> dict:
+    """What repeated grouped CV of one configuration says about its calibrated scores.
+
+    Each fold's model is fitted as ``train`` fits one (with its own calibration folds) and scores the fold's
+    items (title + body, and the headline alone), every ``无`` item, and the fold's items converted to
+    traditional characters. Returns the default threshold (the lowest at which :data:`TARGET_PRECISION` of
+    the kept items are right), the coverage table, the expected calibration error, and the agreement of
+    predictions on traditional-character texts, the accuracy on items from ``seed_sources`` (the digests).
     """
     import opencc
 
@@ -131,38 +185,86 @@ def choose_threshold(items: list[Item], none_items: list[Item], params: dict, *,
     groups = np.array([group_of(i) for i in items])
     hmm = bool(params.get("hmm", False))
     full = analyse_texts([i.model_text for i in items], hmm)
+    titles = analyse_texts([i.title or i.text for i in items], hmm)
+    copies = [t if i.title and i.text else None for t, i in zip(titles, items)]
     s2t = opencc.OpenCC("s2t")
     traditional = analyse_texts([s2t.convert(i.model_text) for i in items], hmm)
     nones = analyse_texts([i.model_text for i in none_items], hmm) if none_items else []
-    top_five, top_none, agree, seed_hits = [], [], [], []
+    confidence, correct, head_conf, head_correct, none_conf, agree, seed_hits = [], [], [], [], [], [], []
     is_seed = np.array([any(i.source.endswith(s) for s in seed_sources) for i in items]) if seed_sources else np.zeros(len(items), bool)
     splits = list(cv_splits(codes, groups, folds=folds, repeats=repeats, seed=seed))
-    with progress(len(splits), "threshold", show=show_progress, unit="fit") as bar:
+    with progress(len(splits), "calibrated scores", show=show_progress, unit="fit") as bar:
         for _, train_idx, test_idx in splits:
             est = TopicClassifier(**{**params, "random_state": seed})
-            est.fit_analyses([full[i] for i in train_idx], codes[train_idx], groups[train_idx])
+            est.fit_analyses([full[i] for i in train_idx], codes[train_idx], groups[train_idx],
+                             head_analyses=[copies[i] for i in train_idx])
             proba = est.proba_of_analyses([full[i] for i in test_idx])
-            top_five.extend(proba.max(axis=1).tolist())
             pred = proba.argmax(axis=1)
+            confidence.extend(proba.max(axis=1).tolist())
+            correct.extend((pred == codes[test_idx]).tolist())
+            head = est.proba_of_analyses([titles[i] for i in test_idx])
+            head_conf.extend(head.max(axis=1).tolist())
+            head_correct.extend((head.argmax(axis=1) == codes[test_idx]).tolist())
             agree.extend((pred == est.proba_of_analyses([traditional[i] for i in test_idx]).argmax(axis=1)).tolist())
             seed_hits.extend((pred == codes[test_idx])[is_seed[test_idx]].tolist())
             if nones:
-                top_none.extend(est.proba_of_analyses(nones).max(axis=1).tolist())
+                none_conf.extend(est.proba_of_analyses(nones).max(axis=1).tolist())
             bar.update(1)
-    five, none = np.array(top_five), np.array(top_none)
-    candidates = np.round(np.arange(0.20, 0.991, 0.01), 2)
-    if len(none):
-        balanced = [(np.mean(none < t) + np.mean(five >= t)) / 2 for t in candidates]
-        threshold = float(candidates[int(np.argmax(balanced))])
-    else:
-        threshold = None
+    confidence, correct = np.array(confidence), np.array(correct, dtype=bool)
+    head_conf, head_correct = np.array(head_conf), np.array(head_correct, dtype=bool)
+    none_conf = np.array(none_conf)
+    threshold = threshold_for_precision(confidence, correct)
+    ece, _ = metrics.calibration(confidence, correct)
+    head_ece, _ = metrics.calibration(head_conf, head_correct)
+    at = (lambda c, t: None if t is None else round(float((c >= t).mean()), 4))
     return {
+        "rule": f"the lowest threshold at which {TARGET_PRECISION:.0%} of the kept out-of-fold items are right",
         "threshold": threshold,
-        "five_label_at_or_above": None if threshold is None else round(float(np.mean(five >= threshold)), 4),
-        "none_below": None if threshold is None or not len(none) else round(float(np.mean(none < threshold)), 4),
-        "n_five_label_scores": int(len(five)),
-        "n_none_scores": int(len(none)),
+        "five_label_at_or_above": at(confidence, threshold),
+        "accuracy_at_or_above": None if threshold is None else round(float(correct[confidence >= threshold].mean()), 4),
+        "none_below": None if threshold is None or not len(none_conf) else round(float((none_conf < threshold).mean()), 4),
+        "headlines_at_or_above": at(head_conf, threshold),
+        "headline_accuracy_at_or_above": (None if threshold is None or not (head_conf >= threshold).any()
+                                          else round(float(head_correct[head_conf >= threshold].mean()), 4)),
+        "coverage": coverage_table(confidence, correct, none_conf),
+        "headline_coverage": coverage_table(head_conf, head_correct),
+        "ece": round(ece, 4),
+        "headline_ece": round(head_ece, 4),
+        "n_five_label_scores": int(len(confidence)),
+        "n_none_scores": int(len(none_conf)),
         "traditional_agreement": round(float(np.mean(agree)), 4),
         "seed_oof_accuracy": round(float(np.mean(seed_hits)), 4) if seed_hits else None,
         "n_seed_oof": len(seed_hits),
     }
+
+
+def learning_curve(items: list[Item], params: dict, *, fractions=(0.25, 0.5, 0.75, 1.0), folds: int = 5,
+                   repeats: int = 3, seed: int = 0, show_progress: bool = False) -> list[dict]:
+    """CV macro-F1 (mean ± std over folds) with each fold's training items cut to a stratified share, so that
+    the curve says whether more labelled items would still pay. The test folds are the same at every share."""
+    codes = label_codes(items)
+    groups = np.array([group_of(i) for i in items])
+    hmm = bool(params.get("hmm", False))
+    full = analyse_texts([i.model_text for i in items], hmm)
+    titles = analyse_texts([i.title or i.text for i in items], hmm)
+    copies = [t if i.title and i.text else None for t, i in zip(titles, items)]
+    splits = list(cv_splits(codes, groups, folds=folds, repeats=repeats, seed=seed))
+    rng = np.random.default_rng(seed)
+    scores: dict[float, list[float]] = {f: [] for f in fractions}
+    with progress(len(splits) * len(fractions), "learning curve", show=show_progress, unit="fit") as bar:
+        for _, train_idx, test_idx in splits:
+            order = rng.permutation(len(train_idx))
+            for fraction in fractions:
+                keep = []
+                for label in range(len(LABELS)):  # the same share of every section
+                    of_label = [train_idx[k] for k in order if codes[train_idx[k]] == label]
+                    keep += of_label[: max(2, int(round(fraction * len(of_label))))]
+                keep = np.array(sorted(keep))
+                est = TopicClassifier(**{**params, "calibration_cv": 0, "random_state": seed})
+                est.fit_analyses([full[i] for i in keep], codes[keep], head_analyses=[copies[i] for i in keep])
+                pred = est.proba_of_analyses([full[i] for i in test_idx]).argmax(axis=1)
+                scores[fraction].append(metrics.macro_f1(codes[test_idx], pred, len(LABELS)))
+                bar.update(1)
+    n_train = int(round(len(items) * (folds - 1) / folds))
+    return [{"fraction": f, "training_items": int(round(f * n_train)), "macro_f1_mean": round(float(np.mean(v)), 4),
+             "macro_f1_std": round(float(np.std(v)), 4)} for f, v in scores.items()]

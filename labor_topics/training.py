@@ -25,10 +25,11 @@ from .model import Model
 from .paths import bundled_training_files
 from .pipeline import model_input
 from .readers import InputError, read_items
-from .selection import GRID, choose, choose_threshold, cross_validate, selection_rule
+from .selection import (GRID, TARGET_PRECISION, choose, coverage_table, cross_validate, learning_curve,
+                        out_of_fold_report, selection_rule, threshold_for_precision)
 
-__all__ = ["TrainingData", "prepare", "train", "run_training", "read_training_files", "file_sha256", "format_grid",
-           "bundled_training_items"]
+__all__ = ["TrainingData", "prepare", "train", "fit_and_calibrate", "run_training", "read_training_files", "file_sha256",
+           "format_grid", "bundled_training_items", "resolve_config"]
 
 
 def file_sha256(path) -> str:
@@ -142,7 +143,7 @@ def bundled_training_items() -> list[Item]:
 
 
 def train(items, *, base: Model | None = None, include_bundled: bool = False, config: str | None = None,
-          **params) -> Model:
+          seed: int = 0, **params) -> Model:
     """Fit a model on labelled ``items``; see :func:`labor_topics.train`.
 
     ``base``: the model whose configuration is refitted when ``config`` is None (the bundled model, passed in
@@ -153,13 +154,47 @@ def train(items, *, base: Model | None = None, include_bundled: bool = False, co
         items = bundled_training_items() + items
     data = prepare(items)
     name, chosen = resolve_config(config, params, base)
-    groups = [group_of(i) for i in data.labelled]
-    est = TopicClassifier(**chosen).fit([i.model_text for i in data.labelled], [i.label for i in data.labelled], groups)
-    threshold_info = choose_threshold(data.labelled, data.none_items, chosen, repeats=1) if len(data.none_items) >= 5 else None
+    est, threshold = fit_and_calibrate(data, chosen, seed)
     model = est.model_
-    model.default_threshold = threshold_info["threshold"] if threshold_info else None
-    model.card = _card(data, name, est, sources=[], grid=None, chosen=None, threshold=threshold_info)
+    model.card = _card(data, name, est, sources=[], grid=None, chosen=None, threshold=threshold)
     return model
+
+
+def fit_and_calibrate(data: TrainingData, params: dict, seed: int = 0) -> tuple[TopicClassifier, dict]:
+    """Fit one configuration on ``data`` (with each item's weight) and choose the model's default threshold from
+    the calibration's out-of-fold probabilities; return the estimator and what the threshold is based on."""
+    est = TopicClassifier(**{**params, "random_state": seed})
+    est.fit([i.model_text for i in data.labelled], [i.label for i in data.labelled], [group_of(i) for i in data.labelled],
+            sample_weight=[i.weight for i in data.labelled])
+    info = threshold_from_oof(est, data)
+    est.model_.default_threshold = info["threshold"]
+    return est, info
+
+
+def threshold_from_oof(est: TopicClassifier, data: TrainingData) -> dict:
+    """The default threshold from the estimator's out-of-fold probabilities (the lowest at which
+    :data:`~labor_topics.selection.TARGET_PRECISION` of the kept items are right), the coverage table, and the
+    share of ``无`` items the fitted model sets aside."""
+    if est.oof_proba_ is None:
+        return {"threshold": None, "rule": "no calibration folds: no threshold"}
+    scored = ~np.isnan(est.oof_proba_).any(axis=1)
+    proba, codes = est.oof_proba_[scored], label_codes(data.labelled)[scored]
+    confidence, correct = proba.max(axis=1), proba.argmax(axis=1) == codes
+    threshold = threshold_for_precision(confidence, correct)
+    none_conf = (est.model_.predict_proba([i.model_text for i in data.none_items]).max(axis=1)
+                 if data.none_items else np.zeros(0))
+    ece, _ = metrics.calibration(confidence, correct)
+    return {
+        "rule": f"the lowest threshold at which {TARGET_PRECISION:.0%} of the kept out-of-fold items are right "
+                "(out-of-fold: the calibration folds)",
+        "threshold": threshold,
+        "five_label_at_or_above": None if threshold is None else round(float((confidence >= threshold).mean()), 4),
+        "accuracy_at_or_above": None if threshold is None else round(float(correct[confidence >= threshold].mean()), 4),
+        "none_below": (None if threshold is None or not len(none_conf)
+                       else round(float((none_conf < threshold).mean()), 4)),
+        "coverage": coverage_table(confidence, correct, none_conf),
+        "ece": round(ece, 4),
+    }
 
 
 def resolve_config(config: str | None, params: dict, base: Model | None = None) -> tuple[str, dict]:
@@ -238,15 +273,25 @@ def score_heldout(model: Model, items: list[Item], threshold: float | None) -> d
     y = label_codes(split.labelled)
     pred = proba.argmax(axis=1)
     pc = metrics.per_class(metrics.confusion(y, pred, len(LABELS)))
+    titled = [k for k, i in enumerate(split.labelled) if i.title]
+    head_pred = (model.predict_proba([split.labelled[k].title for k in titled]).argmax(axis=1) if titled
+                 else np.zeros(0, dtype=np.int64))
+    confidence, correct = proba.max(axis=1), pred == y
+    ece, _ = metrics.calibration(confidence, correct)
     out = {
         "n": len(split.labelled),
         "accuracy": round(metrics.accuracy(y, pred), 4),
         "macro_f1": round(metrics.macro_f1(y, pred, len(LABELS)), 4),
+        "headline_macro_f1": round(metrics.macro_f1(y[titled], head_pred, len(LABELS)), 4) if titled else None,
+        "n_headlines": len(titled),
+        "ece": round(ece, 4),
         "per_class": {LABELS[j]: {"precision": round(float(pc["precision"][j]), 4), "recall": round(float(pc["recall"][j]), 4),
                                   "f1": round(float(pc["f1"][j]), 4), "support": int(pc["support"][j])} for j in range(len(LABELS))},
     }
     if threshold is not None:
-        out["five_label_at_or_above_threshold"] = round(float(np.mean(proba.max(axis=1) >= threshold)), 4)
+        out["five_label_at_or_above_threshold"] = round(float(np.mean(confidence >= threshold)), 4)
+        kept = confidence >= threshold
+        out["accuracy_at_or_above_threshold"] = round(float(correct[kept].mean()), 4) if kept.any() else None
         if split.none_items:
             out["none_items"] = len(split.none_items)
             none_top = model.predict_proba([i.model_text for i in split.none_items]).max(axis=1)
@@ -255,9 +300,17 @@ def score_heldout(model: Model, items: list[Item], threshold: float | None) -> d
 
 
 def run_training(data_paths: list[str], *, heldout_paths: list[str] = (), refit_with_heldout: bool = False,
-                 grid: dict | None = None, folds: int = 5, repeats: int = 3, seed: int = 0, include_bundled: bool = False,
+                 search: bool = False, grid: dict | None = None, config: str | None = None, base: Model | None = None,
+                 folds: int = 5, repeats: int = 3, seed: int = 0, include_bundled: bool = False, curve: bool = False,
                  show_progress: bool = False, log=print):
-    """The whole training run behind ``labor-topics train``; returns ``(model, card, grid_results)``."""
+    """The whole training run behind ``labor-topics train``; returns ``(model, card, grid_results)``.
+
+    Without ``search``: the configuration named by ``config`` (else ``base``'s, else the default) is fitted by
+    :func:`fit_and_calibrate`, as :func:`train` does. With ``search``: every configuration of ``grid`` is
+    compared by ``folds``-fold CV repeated ``repeats`` times, one is chosen (:func:`selection.choose`), and its
+    threshold comes from repeated out-of-fold scores (:func:`selection.out_of_fold_report`). ``curve`` adds the
+    learning curve of the chosen configuration to the card.
+    """
     paths = list(data_paths)
     if include_bundled:
         paths = bundled_training_files() + paths
@@ -265,18 +318,36 @@ def run_training(data_paths: list[str], *, heldout_paths: list[str] = (), refit_
     data = prepare(items, problems)
     log(f"training items: {len(data.labelled)} {data.counts()}; 无 items: {len(data.none_items)}; "
         f"duplicates dropped: {data.duplicates}; 工作动态 items skipped: {data.news_items}")
-    results = cross_validate(data.labelled, grid or GRID, folds=folds, repeats=repeats, seed=seed,
-                             show_progress=show_progress)
-    chosen = choose(results)
-    log(format_grid(results, chosen.name))
-    seed_sources = tuple(os.path.basename(p) for p in paths if not p.endswith((".jsonl", ".csv", ".json")))
-    threshold = choose_threshold(data.labelled, data.none_items, chosen.params, folds=folds, repeats=repeats, seed=seed,
+    results, chosen, oof = None, None, None
+    if search:
+        results = cross_validate(data.labelled, grid or GRID, folds=folds, repeats=repeats, seed=seed,
+                                 show_progress=show_progress)
+        chosen = choose(results)
+        log(format_grid(results, chosen.name))
+        name, params = chosen.name, chosen.params
+        seed_sources = tuple(os.path.basename(p) for p in paths if not p.endswith((".jsonl", ".csv", ".json")))
+        oof = out_of_fold_report(data.labelled, data.none_items, params, folds=folds, repeats=repeats, seed=seed,
                                  show_progress=show_progress, seed_sources=seed_sources)
-    log(f"chosen: {chosen.name}; per-class F1 (out-of-fold): {chosen.per_class_f1}")
-    log(f"default threshold {threshold['threshold']}: five-label items at or above {threshold['five_label_at_or_above']}, "
-        f"无 items below {threshold['none_below']}; traditional-text agreement {threshold['traditional_agreement']}; "
-        f"digest (non-JSONL) items out-of-fold accuracy {threshold['seed_oof_accuracy']} (n={threshold['n_seed_oof']})")
-    est = _fit(data, chosen.params, seed)
+        log(f"chosen: {name}; per-class F1 (out-of-fold): {chosen.per_class_f1}")
+        log(f"default threshold {oof['threshold']} ({oof['rule']}): five-label items at or above "
+            f"{oof['five_label_at_or_above']} (right: {oof['accuracy_at_or_above']}), 无 items below {oof['none_below']}; "
+            f"ECE {oof['ece']}; traditional-text agreement {oof['traditional_agreement']}; "
+            f"digest (non-JSONL) items out-of-fold accuracy {oof['seed_oof_accuracy']} (n={oof['n_seed_oof']})")
+    else:
+        name, params = resolve_config(config, {}, base)
+        log(f"configuration: {name} (--search compares the grid)")
+    est, quick = fit_and_calibrate(data, params, seed)
+    threshold = oof if oof is not None else quick
+    est.model_.default_threshold = threshold["threshold"]
+    if oof is None:
+        log(f"default threshold {quick['threshold']} ({quick['rule']}): five-label items at or above "
+            f"{quick['five_label_at_or_above']} (right: {quick['accuracy_at_or_above']}), 无 items below {quick['none_below']}")
+    curve_rows = None
+    if curve:
+        curve_rows = learning_curve(data.labelled, params, folds=folds, repeats=repeats, seed=seed,
+                                    show_progress=show_progress)
+        log("learning curve (CV macro-F1): " + ", ".join(
+            f"{r['training_items']} items {r['macro_f1_mean']:.3f}" for r in curve_rows))
     heldout = None
     final_data, final_paths = data, paths
     if heldout_paths:
@@ -285,38 +356,35 @@ def run_training(data_paths: list[str], *, heldout_paths: list[str] = (), refit_
             raise ValueError("invalid held-out data:\n  " + "\n  ".join(problems))
         known = set(data.hashes)
         fresh = [i for i in held_items if text_hash(model_input(i.model_text)) not in known]
-        est.model_.default_threshold = threshold["threshold"]
         heldout = {"files": [_display_path(p) for p in heldout_paths],
                    "model_fitted_on": [_display_path(p) for p in paths],
                    "items_also_in_training": len(held_items) - len(fresh),
                    **score_heldout(est.model_, fresh, threshold["threshold"])}
         log(f"held-out ({', '.join(heldout['files'])}), scored once: macro-F1 {heldout['macro_f1']}, "
-            f"accuracy {heldout['accuracy']}, n={heldout['n']}")
+            f"accuracy {heldout['accuracy']}, headline-only macro-F1 {heldout.get('headline_macro_f1')}, n={heldout['n']}")
         if refit_with_heldout:
             final_paths = paths + list(heldout_paths)
             final_data = prepare(items + held_items)
-            est = _fit(final_data, chosen.params, seed)
+            est, _ = fit_and_calibrate(final_data, params, seed)
     model = est.model_
     model.default_threshold = threshold["threshold"]
-    card = _card(final_data, chosen.name, est, sources=final_paths, grid=results, chosen=chosen,
+    card = _card(final_data, name, est, sources=final_paths, grid=results, chosen=chosen,
                  threshold=threshold, heldout=heldout, final_on=[_display_path(p) for p in final_paths],
                  folds=folds, repeats=repeats)
+    if curve_rows is not None:
+        card["learning_curve"] = {"method": f"grouped stratified {folds}-fold CV × {repeats} repeat(s), each fold's "
+                                            "training items cut to a stratified share", "points": curve_rows}
     model.card = card
     return model, card, results
 
 
-def _fit(data: TrainingData, params: dict, seed: int) -> TopicClassifier:
-    est = TopicClassifier(**{**params, "random_state": seed})
-    return est.fit([i.model_text for i in data.labelled], [i.label for i in data.labelled],
-                   [group_of(i) for i in data.labelled])
-
-
 def format_grid(results, chosen_name: str | None = None) -> str:
     """The grid's figures as a text table (the chosen configuration marked with ``*``)."""
-    lines = [f"{'configuration':40s} {'macro-F1 (mean ± std)':>22s} {'accuracy':>9s} {'headline F1':>12s} {'features':>9s}"]
+    lines = [f"{'configuration':42s} {'macro-F1':>15s} {'headline F1':>15s} {'score':>6s} {'accuracy':>9s} {'features':>9s}"]
     for r in results:
         row = r.row()
         mark = " *" if r.name == chosen_name else ""
-        lines.append(f"{r.name:40s} {row['macro_f1_mean']:>13.3f} ± {row['macro_f1_std']:.3f} {row['accuracy_mean']:>9.3f} "
-                     f"{row['headline_macro_f1_mean']:>12.3f} {row['features']:>9,d}{mark}")
+        lines.append(f"{r.name:42s} {row['macro_f1_mean']:>7.3f} ± {row['macro_f1_std']:.3f} "
+                     f"{row['headline_macro_f1_mean']:>7.3f} ± {row['headline_macro_f1_std']:.3f} {row['selection_score']:>6.3f} "
+                     f"{row['accuracy_mean']:>9.3f} {row['features']:>9,d}{mark}")
     return "\n".join(lines)

@@ -51,7 +51,7 @@ def small_model(small_training_items):
     """A small character-n-gram model, quick to fit (a linear SVM on 80 items)."""
     from labor_topics import train
 
-    return train(small_training_items[:80], config="chars13-logreg-C10", classifier="linearsvc", C=1.0, min_df=3,
+    return train(small_training_items[:80], config="chars13-svm-C1-balanced-heads", min_df=3,
                  calibration_cv=2)
 
 

@@ -87,7 +87,7 @@ def test_train_writes_model_and_card(tmp_path):
     lines = [line for line in TRAIN.read_text(encoding="utf-8").splitlines()][:200]
     small.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "m.npz"
-    result = run("train", "--data", DIGEST_000, DIGEST_001, small, "--config", "words1+chars13-svm-C1-balanced",
+    result = run("train", "--data", DIGEST_000, DIGEST_001, small, "--search", "--config", "words1+chars13-svm-C1-balanced",
                  "--repeats", "1", "--output", out)
     assert result.returncode == 0, result.stderr
     assert "words1+chars13-svm-C1-balanced" in result.stderr and "default threshold" in result.stderr

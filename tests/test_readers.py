@@ -34,7 +34,7 @@ def test_digest_stops_at_editor_line():
 
 def test_jsonl_reader_reads_the_corpus():
     items = read_items(TRAIN)
-    assert len(items) == 480
+    assert len(items) == 1178
     assert items[0].title and items[0].text and items[0].label == "思想引领"
     assert items[0].model_text == items[0].title + "\n" + items[0].text
 
@@ -161,3 +161,19 @@ def test_jsonl_is_recognised_by_its_content_whatever_the_file_is_called(tmp_path
     path.write_text('\n{"title": "工会为职工送清凉", "text": "正文"}\n{"text": "物流园区联合工会成立"}\n', encoding="utf-8")
     items = read_items(path)
     assert [(i.title, i.text, i.line) for i in items] == [("工会为职工送清凉", "正文", 2), ("", "物流园区联合工会成立", 3)]
+
+
+@pytest.mark.parametrize("weight, expected", [(None, 1.0), (3, 3.0), ("2.5", 2.5), ("", 1.0)])
+def test_a_record_may_carry_a_weight(tmp_path, weight, expected):
+    path = tmp_path / "w.jsonl"
+    record = {"text": "工会为职工送清凉", "label": "维权服务"} | ({} if weight is None else {"weight": weight})
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert read_items(path)[0].weight == expected
+
+
+@pytest.mark.parametrize("weight", [0, -1, "heavy", True, 10 ** 6])
+def test_a_bad_weight_names_its_line(tmp_path, weight):
+    path = tmp_path / "w.jsonl"
+    path.write_text(json.dumps({"text": "工会", "weight": weight}, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"w\.jsonl:1: weight must be a number"):
+        read_items(path)

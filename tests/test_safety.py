@@ -130,7 +130,7 @@ print("saved")
 
 
 def test_two_processes_saving_to_one_path_leave_one_complete_model(tmp_path, small_model, small_training_items):
-    other = train(small_training_items[:60], config="chars13-logreg-C10", min_df=2, calibration_cv=2)
+    other = train(small_training_items[:60], config="chars13-svm-C1-balanced-heads", min_df=2, calibration_cv=2)
     save_model(small_model, tmp_path / "a.npz")
     save_model(other, tmp_path / "b.npz")
     target = tmp_path / "target.npz"

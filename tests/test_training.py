@@ -21,7 +21,7 @@ def test_same_data_and_configuration_give_a_byte_identical_model(small_training_
 
 
 def test_trained_model_card_and_round_trip(small_training_items, tmp_path):
-    model = train(small_training_items, config="words12+chars13-ridge-C1")
+    model = train(small_training_items, config="words12+chars13-ridge-C1-balanced-heads")
     assert model.card["counts"] == {label: sum(1 for i in small_training_items if i.label == label) for label in LABELS}
     assert len(model.card["training_text_sha256"]) == len(small_training_items)
     assert model.config["classifier"] == "ridge" and model.config["word_ngrams"] == [1, 2]
@@ -34,7 +34,7 @@ def test_train_accepts_text_label_pairs():
     pairs = [("劳模宣讲进企业", "思想引领"), ("职工读书会", "思想引领"), ("技能比武", "建功立业"), ("劳动竞赛", "建功立业"),
              ("送温暖慰问", "维权服务"), ("法律援助", "维权服务"), ("集体协商", "构建和谐劳动关系"), ("职代会召开", "构建和谐劳动关系"),
              ("工会成立", "组织建设"), ("会员入会", "组织建设")]
-    model = train(pairs, config="chars13-logreg-C10", calibration_cv=2, min_df=1)
+    model = train(pairs, config="chars13-svm-C1-balanced-heads", calibration_cv=2, min_df=1)
     assert model.card["counts"] == {label: 2 for label in LABELS}
     assert [model.classify(text).label for text, _ in pairs] == [label for _, label in pairs]
 
@@ -78,12 +78,13 @@ def test_estimator_refuses_unknown_labels_and_no_features():
         TopicClassifier(word_ngrams=None, char_ngrams=None).fit(["a"], ["思想引领"])
 
 
-@pytest.mark.parametrize("config", ["words12+chars13-svm-C1", "words1+chars13-svm-C1-balanced", "chars13-logreg-C10", "words12-logreg-C10"])
+@pytest.mark.parametrize("config", ["words12+chars13-svm-C1-balanced-heads", "words1+chars13-svm-C1-balanced",
+                                    "chars13-svm-C1-balanced-heads", "words1+chars14-svm-C1-balanced-heads"])
 def test_fast_features_equal_the_reference_features(config, small_training_items, seed_items):
     from labor_topics.features import terms
     from labor_topics.pipeline import analyse_texts
 
-    model = train(small_training_items[:120], config=config, classifier="linearsvc", C=1.0)  # the features are the point
+    model = train(small_training_items[:120], config=config)
     texts = [i.model_text for i in seed_items] + ["Hello 123 世界", "工", "😀工会😀", "a b c", "工会职工" * 1500]
     analyses = analyse_texts(texts, model.config["hmm"])
     word = model.config["word_ngrams"] and tuple(model.config["word_ngrams"])
@@ -212,7 +213,8 @@ def test_the_card_states_the_folds_and_repeats_the_run_used(tmp_path, small_trai
     data = tmp_path / "d.jsonl"
     data.write_text("\n".join(_json.dumps({"text": i.model_text, "label": i.label}, ensure_ascii=False)
                               for i in small_training_items) + "\n", encoding="utf-8")
-    _, card, _ = run_training([str(data)], grid={"words1+chars13-svm-C1-balanced": GRID["words1+chars13-svm-C1-balanced"]},
+    _, card, _ = run_training([str(data)], search=True,
+                              grid={"words1+chars13-svm-C1-balanced": GRID["words1+chars13-svm-C1-balanced"]},
                               folds=3, repeats=1, log=lambda m: None)
     method = card["selection"]["method"]
     assert "3-fold" in method and "1 repeat" in method and str(TIE_MARGIN) in method and "5-fold" not in method
@@ -262,3 +264,68 @@ def test_the_token_memos_keep_no_long_tokens():
     for k in range(25):
         memo[str(k)]
     assert len(memo) <= 10  # forgotten at once past the limit
+
+
+# ------------------------------------------------------------------ model 0.2: one fitting path, weights, threshold
+
+
+def test_the_command_line_and_train_give_the_same_model(tmp_path, small_training_items):
+    import json as _json
+    import subprocess
+    import sys
+
+    from labor_topics.model_file import load_model_file
+
+    data = tmp_path / "mine.jsonl"
+    data.write_text("\n".join(_json.dumps({"title": i.title, "text": i.text, "label": i.label}, ensure_ascii=False)
+                              for i in small_training_items) + "\n", encoding="utf-8")
+    out = tmp_path / "cli.npz"
+    result = subprocess.run([sys.executable, "-m", "labor_topics", "train", "--data", str(data), "--output", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    from_cli = load_model_file(out)
+    from labor_topics import read_items
+
+    from_api = train(read_items(data))
+    assert from_cli.config == from_api.config and from_cli.temperature == from_api.temperature
+    assert from_cli.default_threshold == from_api.default_threshold
+    assert np.array_equal(from_cli.coef, from_api.coef) and np.array_equal(from_cli.space.vocabulary, from_api.space.vocabulary)
+
+
+def test_item_weights_reach_the_classifier(small_training_items):
+    from dataclasses import replace
+
+    heavy = [replace(i, weight=5.0) if k % 4 == 0 else i for k, i in enumerate(small_training_items)]
+    assert not np.allclose(train(heavy).coef, train(small_training_items).coef)
+
+
+def test_the_threshold_is_the_lowest_where_the_kept_are_right_often_enough():
+    from labor_topics.selection import threshold_for_precision
+
+    confidence = np.array([0.95, 0.9, 0.85, 0.8, 0.6, 0.5, 0.4, 0.35])
+    correct = np.array([True, True, True, False, True, False, False, True])
+    # kept from 0.81 up: 3 of 3 right; from 0.51 up: 4 of 5 (0.8); from 0.41 up: 4 of 6
+    assert threshold_for_precision(confidence, correct, target=0.97) == 0.81
+    assert threshold_for_precision(confidence, correct, target=0.75) == 0.51
+    assert threshold_for_precision(confidence, ~correct.astype(bool) & False, target=0.97) is None
+
+
+def test_the_learning_curve_grows_the_training_share(small_training_items):
+    from labor_topics.selection import GRID, learning_curve
+
+    rows = learning_curve(small_training_items, GRID["chars13-svm-C1-balanced-heads"], folds=3, repeats=1)
+    assert [r["fraction"] for r in rows] == [0.25, 0.5, 0.75, 1.0]
+    sizes = [r["training_items"] for r in rows]
+    assert sizes == sorted(sizes) and sizes[-1] == round(len(small_training_items) * 2 / 3)
+    assert all(0 < r["macro_f1_mean"] <= 1 for r in rows)
+
+
+def test_headline_copies_are_trained_on(small_training_items):
+    texts = [i.model_text for i in small_training_items]
+    labels = [i.label for i in small_training_items]
+    plain = TopicClassifier(headline_copies=0.0, calibration_cv=0).fit(texts, labels)
+    copies = TopicClassifier(headline_copies=0.5, calibration_cv=0).fit(texts, labels)
+    assert len(copies.model_.space) > len(plain.model_.space)  # the headline copies were trained on
+    heads = [t.split("\n")[0] for t in texts if "\n" in t]
+    assert (copies.predict(heads) == np.array([i.label for i in small_training_items if "\n" in i.model_text])).mean() >= \
+        (plain.predict(heads) == np.array([i.label for i in small_training_items if "\n" in i.model_text])).mean()
