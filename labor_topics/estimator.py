@@ -92,7 +92,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         folds).
     """
 
-    def __init__(self, word_ngrams=(1, 1), char_ngrams=(1, 3), min_df=2, classifier="linearsvc", C=1.0,
+    def __init__(self, word_ngrams=(1, 1), char_ngrams=(1, 3), min_df=3, classifier="linearsvc", C=1.0,
                  class_weight="balanced", hmm=False, headline_copies=0.0, calibration_cv=5, max_chars=DEFAULT_MAX_CHARS,
                  random_state=0):
         self.word_ngrams = word_ngrams

@@ -15,7 +15,7 @@ from .features import Analysis, TfidfSpace
 from .labels import LABELS
 from .parallel import map_chunks
 from .pipeline import DEFAULT_MAX_CHARS, analyse_texts, check_text
-from .prediction import Prediction
+from .prediction import Prediction, Scores
 from .validation import check_number, check_top_k, resolve_threshold
 
 __all__ = ["Model", "linear_scores", "BLOCK"]
@@ -152,7 +152,7 @@ class Model:
             out.append(Prediction(
                 label=None if threshold is not None and best < threshold else LABELS[order[0]],
                 score=best,
-                scores=dict(zip(LABELS, row)),
+                scores=Scores(zip(LABELS, row)),
                 top=tuple([(LABELS[j], row[j]) for j in order]),
             ))
         return out

@@ -58,9 +58,10 @@ class Prediction:
     top: tuple[tuple[str, float], ...]
 
     def __post_init__(self):
-        if not isinstance(self.scores, Scores):
+        if type(self.scores) is not Scores:
             object.__setattr__(self, "scores", Scores(self.scores))
-        object.__setattr__(self, "top", tuple(tuple(pair) for pair in self.top))
+        if type(self.top) is not tuple:  # (the model passes a tuple of tuples: nothing to do)
+            object.__setattr__(self, "top", tuple(tuple(pair) for pair in self.top))
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: ``label``, ``score``, ``scores`` (a dict), ``top`` (a list of pairs)."""
