@@ -75,14 +75,22 @@ def _command(sub, name: str, **kw) -> argparse.ArgumentParser:
 
 def _add_classify(sub) -> None:
     c = _command(sub, "classify", help="classify texts or the items of a file",
-                 description="Classify the given texts, or the items of --input (a sectioned digest, a newspaper "
-                             "page, JSONL, CSV with a 'text' column, or plain text with items separated by blank lines).")
+                 description="Classify the given texts, or the items of --input: a sectioned digest, a newspaper "
+                             "page, an article (a WeChat post), JSONL, CSV or Excel with a text column (text, 内容 or "
+                             "正文), a Word file, a saved web page, plain text with items separated by blank lines, "
+                             "or a folder of such files.")
     c.add_argument("texts", nargs="*", metavar="TEXT", help="texts to classify (title and body, or a headline)")
-    c.add_argument("--input", "-i", metavar="FILE", help="read items from FILE ('-' for standard input)")
+    c.add_argument("--input", "-i", metavar="FILE", help="read items from FILE ('-' for standard input; a folder: "
+                                                         "each of its files, a text file being one article)")
     c.add_argument("--input-format", default="auto", choices=FORMATS,
                    help="how to read --input (default: by the file ending, else by the content)")
     c.add_argument("--lines", action="store_true", help="plain text with one item a line (same as --input-format lines)")
-    c.add_argument("--format", "-f", default="table", choices=["table", "jsonl", "csv"], help="output format (default table)")
+    c.add_argument("--columns", metavar="FIELD=COLUMN,…", help="which columns (or JSON fields) hold the title, text, "
+                                                             "label …, e.g. title=标题,text=正文 (default: the usual "
+                                                             "names in English or Chinese)")
+    c.add_argument("--encoding", metavar="NAME", help="the input's text encoding (default: UTF-8, else GB18030/GBK)")
+    c.add_argument("--format", "-f", choices=["table", "jsonl", "csv", "xlsx"],
+                   help="output format (default: table; with --output, by its ending: .csv, .xlsx, .jsonl)")
     c.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     c.add_argument("--threshold", type=_threshold, default=None,
                    help="below this score the section is left empty; a number in [0, 1] or 'default' (the model card's)")
@@ -127,9 +135,12 @@ def _add_digest(sub) -> None:
                              "appears once. Input formats (auto): .jsonl/.json -> JSONL, .csv -> CSV; otherwise a "
                              "digest when section headings stand alone, a page when bylines (本报讯, 本报记者) "
                              "start lines, else plain text with items separated by blank lines.")
-    d.add_argument("files", nargs="+", metavar="FILE", help="input files ('-' for standard input)")
+    d.add_argument("files", nargs="+", metavar="FILE", help="input files or folders ('-' for standard input)")
     d.add_argument("--input-format", default="auto", choices=[f for f in FORMATS if f != "lines"])
-    d.add_argument("--format", "-f", default="md", choices=["md", "json"], help="Markdown (default) or JSON")
+    d.add_argument("--columns", metavar="FIELD=COLUMN,…", help="which columns hold the title, text … (see classify)")
+    d.add_argument("--encoding", metavar="NAME", help="the inputs' text encoding (default: UTF-8, else GB18030/GBK)")
+    d.add_argument("--format", "-f", choices=["md", "json", "docx"],
+                   help="Markdown, JSON or Word (default: by the ending of --output, else Markdown)")
     d.add_argument("--threshold", type=_threshold, default="default",
                    help="items scoring below this go to 待定 (default: the model card's threshold)")
     d.add_argument("--max-body", type=_positive, default=200, metavar="N",
@@ -198,11 +209,20 @@ def _output(path: str | None):
         yield sys.stdout
 
 
-class _OutputWriter:
-    """Streaming output of predictions as a table, JSONL or CSV: a header, rows chunk by chunk, a footer."""
+#: Columns added to an input's own columns in CSV and Excel output.
+PREDICTION_COLUMNS = ["section", "score", "runner_up", "runner_up_score", "待定"]
 
-    def __init__(self, fmt: str, show_gold: bool, top_k: int | None):
+
+class _OutputWriter:
+    """Streaming output of predictions as a table, JSONL or CSV: a header, rows chunk by chunk, a footer. When the
+    items come from a table (CSV or Excel), CSV output repeats every input column and adds
+    :data:`PREDICTION_COLUMNS`, so that it can be sorted, filtered and joined back to the sheet."""
+
+    def __init__(self, fmt: str, show_gold: bool, top_k: int | None, input_columns: list[str] | None = None,
+                 threshold=None):
         self.fmt, self.show_gold = fmt, show_gold
+        self.input_columns = input_columns
+        self.threshold = threshold
         self.runner_up = top_k is None or top_k >= 2  # the table shows the runner-up unless --top-k 1
         self.index = 0
         self.hits = self.scored = 0
@@ -215,11 +235,31 @@ class _OutputWriter:
             return ""
         if self.fmt == "csv":
             buf = io.StringIO()
-            cols = ["index", "label", "score", *(["gold"] if self.show_gold else []), "runner_up", "runner_up_score",
-                    *[f"score_{label}" for label in LABELS], "title", "text"]
-            csv.writer(buf, lineterminator="\r\n").writerow(cols)
+            csv.writer(buf, lineterminator="\r\n").writerow(self.csv_columns())
             return "\ufeff" + buf.getvalue()
         return self._table_row(self._columns())
+
+    def csv_columns(self) -> list[str]:
+        if self.input_columns:
+            return [*self.input_columns, *PREDICTION_COLUMNS]
+        return ["index", "label", "score", *(["gold"] if self.show_gold else []), "runner_up", "runner_up_score",
+                *[f"score_{label}" for label in LABELS], "title", "text"]
+
+    def csv_row(self, n: int, item, pred, second) -> list:
+        if self.input_columns:
+            values = dict(item.fields)
+            return [*[values.get(c, "") for c in self.input_columns], pred.top[0][0], round(pred.score, 4), second[0],
+                    round(second[1], 4), "待定" if pred.label is None else ""]
+        return [n, pred.label or "", f"{pred.score:.4f}", *([item.label or ""] if self.show_gold else []),
+                second[0], f"{second[1]:.4f}", *[f"{pred.scores[label]:.4f}" for label in LABELS], item.title, item.text]
+
+    def rows_as_lists(self, items, predictions) -> list[list]:
+        """The rows of CSV or Excel output, as lists of cells."""
+        out = []
+        for item, pred in zip(items, predictions):
+            self.index += 1
+            out.append(self.csv_row(self.index, item, pred, _runner_up(pred)))
+        return out
 
     def _table_row(self, cells) -> str:
         widths = [6, 16, 5] + ([16] if self.show_gold else []) + ([22] if self.runner_up else []) + [0]
@@ -234,8 +274,7 @@ class _OutputWriter:
             if item.label in LABELS:
                 self.scored += 1
                 self.hits += pred.top[0][0] == item.label
-            second = pred.top[1] if len(pred.top) > 1 else max(((label, s) for label, s in pred.scores.items()
-                                                                 if label != pred.top[0][0]), key=lambda p: p[1])
+            second = _runner_up(pred)
             if self.fmt == "jsonl":
                 record = {"index": n, "title": item.title or None, "label": pred.label, "score": round(pred.score, 6),
                           "top": [[label, round(score, 6)] for label, score in pred.top]}
@@ -247,9 +286,7 @@ class _OutputWriter:
                     record["explain"] = [[name, round(w, 6)] for name, w in explanations[k]]
                 buf.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
             elif self.fmt == "csv":
-                writer.writerow([n, pred.label or "", f"{pred.score:.4f}", *([item.label or ""] if self.show_gold else []),
-                                 second[0], f"{second[1]:.4f}", *[f"{pred.scores[label]:.4f}" for label in LABELS],
-                                 item.title, item.text])
+                writer.writerow(self.csv_row(n, item, pred, second))
             else:
                 buf.write(self._table_row([str(n), pred.label or "(待定)", f"{pred.score:.2f}",
                                            *([item.label or ""] if self.show_gold else []),
@@ -268,6 +305,12 @@ class _OutputWriter:
         return ""
 
 
+def _runner_up(pred) -> tuple[str, float]:
+    if len(pred.top) > 1:
+        return pred.top[1]
+    return max(((label, s) for label, s in pred.scores.items() if label != pred.top[0][0]), key=lambda p: p[1])
+
+
 # ------------------------------------------------------------------ classify
 
 
@@ -278,7 +321,7 @@ _CHUNK_ONE, _CHUNK_PER_WORKER = 1000, 5000
 def _items_to_classify(args, skipped: list):
     """The items to classify, as an iterator (files and standard input are streamed alike)."""
     from .items import Item
-    from .readers import iter_items
+    from .readers import iter_items, parse_columns
 
     if args.input and args.texts:
         raise UsageError("give texts or --input, not both")
@@ -288,7 +331,11 @@ def _items_to_classify(args, skipped: list):
             print(f"labor-topics: skipped {exc}", file=sys.stderr)
 
         fmt = "lines" if args.lines else args.input_format
-        return iter_items(args.input, fmt, on_error=on_error if args.on_error == "skip" else None)
+        try:
+            return iter_items(args.input, fmt, on_error=on_error if args.on_error == "skip" else None,
+                              columns=parse_columns(args.columns), encoding=args.encoding)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if args.texts:
         for n, text in enumerate(args.texts, start=1):
             if not text.strip():
@@ -309,7 +356,14 @@ def _classify(args) -> int:
     if not first:
         raise UsageError(f"{args.input}: no items found")
     model = _load(args.model)
-    writer = _OutputWriter(args.format, show_gold=any(i.label for i in first), top_k=args.top_k)
+    fmt = args.format or _format_of(args.output, {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".json": "jsonl"}, "table")
+    if fmt == "xlsx" and not args.output:
+        raise UsageError("Excel output needs --output FILE.xlsx")
+    tabular = [c for c, _ in first[0].fields] if first[0].fields else None
+    writer = _OutputWriter("csv" if fmt == "xlsx" else fmt, show_gold=any(i.label for i in first), top_k=args.top_k,
+                           input_columns=tabular)
+    if fmt == "xlsx":
+        return _classify_to_xlsx(args, model, writer, first, stream, chunk, skipped)
     count = 0
     # Input is read and output written chunk by chunk; with --output the output goes to a temporary file
     # renamed into place at the end, so an error, Ctrl-C or SIGTERM leaves no partial file.
@@ -331,6 +385,28 @@ def _classify(args) -> int:
     if args.input and (args.output or skipped):
         print(f"labor-topics: {count} item(s) classified, {len(skipped)} line(s) skipped"
               + (f", written to {args.output}" if args.output else ""), file=sys.stderr)
+    return 0
+
+
+def _format_of(path: str | None, endings: dict[str, str], default: str) -> str:
+    lower = (path or "").lower()
+    return next((fmt for ending, fmt in endings.items() if lower.endswith(ending)), default)
+
+
+def _classify_to_xlsx(args, model, writer, first, stream, chunk, skipped) -> int:
+    """Excel output: every row classified, then one sheet written atomically."""
+    from .office import write_xlsx
+
+    rows, part = [], first
+    while part:
+        predictions = model.classify_batch([item.model_text for item in part], threshold=args.threshold,
+                                           top_k=args.top_k, n_jobs=args.jobs, chunk_size=-(-len(part) // args.jobs))
+        rows += writer.rows_as_lists(part, predictions)
+        part = list(itertools.islice(stream, chunk))
+    with atomic_writer(args.output) as fh:
+        write_xlsx(fh, writer.csv_columns(), rows)
+    print(f"labor-topics: {len(rows)} item(s) classified, {len(skipped)} line(s) skipped, written to {args.output}",
+          file=sys.stderr)
     return 0
 
 
@@ -374,17 +450,30 @@ def _train(args) -> int:
 
 def _digest(args) -> int:
     from .digest import draft_digest
-    from .readers import read_items
+    from .readers import parse_columns, read_items
 
     _output_path(args.output, [*args.files, args.model])
+    fmt = args.format or _format_of(args.output, {".json": "json", ".docx": "docx"}, "md")
+    if fmt == "docx" and not args.output:
+        raise UsageError("Word output needs --output FILE.docx")
     items = []
     for path in args.files:
         try:
-            items.extend(read_items(path, args.input_format))
+            items.extend(read_items(path, args.input_format, columns=parse_columns(args.columns), encoding=args.encoding))
         except FileNotFoundError as exc:
             raise UsageError(str(exc)) from None
+        except ValueError as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise UsageError(str(exc)) from None
     digest = draft_digest(items, model=_load(args.model), threshold=args.threshold, max_body=args.max_body)
-    text = (json.dumps(digest.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n" if args.format == "json"
+    if fmt == "docx":
+        from .office import write_digest_docx
+
+        with atomic_writer(args.output) as fh:
+            write_digest_docx(fh, digest)
+        return 0
+    text = (json.dumps(digest.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n" if fmt == "json"
             else digest.markdown())
     with _output(args.output) as out:
         out.write(text)

@@ -34,6 +34,8 @@ class Item:
         Its line in that file (the title's line for a digest item).
     weight : float
         How much the item counts in training (the ``weight`` field of a JSONL or CSV record; 1 by default).
+    fields : tuple of (str, str)
+        Every column of the row the item came from (a CSV or spreadsheet row), in order: output repeats them.
     """
 
     text: str
@@ -44,6 +46,7 @@ class Item:
     source: str = ""
     line: int = 0
     weight: float = 1.0
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def model_text(self) -> str:

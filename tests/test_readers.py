@@ -65,7 +65,7 @@ def test_jsonl_errors_name_file_and_line(tmp_path, content, line, reason):
 def test_csv_without_text_column_is_refused(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("body,label\n正文,维权服务\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.csv:1: the header needs a 'text' column"):
+    with pytest.raises(InputError, match=r"bad\.csv:1: no text column: found \['body', 'label'\]"):
         read_items(path)
 
 

@@ -209,7 +209,7 @@ def test_train_reports_every_problem_with_file_and_line(tmp_path):
     message = str(err.value)
     for expected in [f"{jsonl}:2: unknown label '其他'", f"{jsonl}:3: empty text",
                      f"{jsonl}:4: the same text as {jsonl}:1 with another label",
-                     f"{csv_file}:1: the header needs a 'text' column", f"{gbk}:1: not UTF-8",
+                     f"{csv_file}:1: no text column: found ['body', 'label']", f"{gbk}:1: not UTF-8",
                      f"{empty}: no items", "section 维权服务 has 0 training item(s)"]:
         assert expected in message
 
