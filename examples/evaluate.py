@@ -10,7 +10,8 @@ data, so fit one without dev.jsonl first: see README, "Evaluating a model").
 import sys
 
 from labor_topics import load_model, read_items
-from labor_topics.evaluation import cross_validate_items, evaluate, format_report
+from labor_topics.evaluation import cross_validate_items, evaluate
+from labor_topics.report import format_report
 
 args = sys.argv[1:]
 if len(args) < 2:
@@ -18,11 +19,13 @@ if len(args) < 2:
 
 if args[0] == "--cv":
     items = [item for path in args[1:] for item in read_items(path)]
-    report = cross_validate_items(items, config="words1+chars13-svm-C1-balanced", folds=5, repeats=1, seed=0)
+    report = cross_validate_items(items, config=load_model().card["config_name"], folds=5, repeats=1, seed=0)
 else:
     model = load_model(args[0])
     items = [item for path in args[1:] for item in read_items(path)]
     report = evaluate(model, items, seed=0)
 
 print(format_report(report))
-print(f"macro-F1 {report['macro_f1']:.3f}; the char-n-gram baseline: {report['baselines']['char n-grams only']['macro_f1']:.3f}")
+baseline = report["baselines"].get("char n-grams only")
+print(f"macro-F1 {report['macro_f1']:.3f}; the char-n-gram baseline: "
+      + (f"{baseline['macro_f1']:.3f}" if baseline else "not fitted (the model's card names no training files)"))

@@ -32,9 +32,9 @@ Public API
     Write a model (its card inside it, and a readable copy beside it) atomically.
 ``train(items, *, include_bundled=False, config=None, **params) -> Model``
     Fit a model on labelled items (``Item`` objects or ``(text, label)`` pairs).
-``read_items(path, format="auto") -> list[Item]``
-    Read a sectioned digest, newspaper page, JSONL, CSV or plain-text file; errors (:class:`InputError`)
-    name file and line.
+``read_items(path, format="auto", *, columns=None, encoding=None) -> list[Item]``
+    Read a sectioned digest, newspaper page, article (a WeChat post), JSONL, CSV, Excel, Word, saved web page
+    or plain-text file, or a folder of them; errors (:class:`InputError`) name file and line.
 ``split_page(text) -> list[PageItem]``
     The stories of a newspaper page given as plain text (``title``, ``text``, ``spans`` into the text).
 ``draft_digest(items, *, model=None, threshold="default", max_body=200) -> Digest``

@@ -176,3 +176,26 @@ def test_train_options_have_help():
     for said in ("--folds FOLDS cross-validation folds", "--repeats REPEATS cross-validation repeats",
                  "--seed SEED seed of the fold shuffles"):
         assert said in text
+
+
+@pytest.mark.parametrize("script, expected", [("classify_items.py", "工會驛站為外賣騎手送上清涼飲品"),
+                                              ("draft_digest.py", "# 一周速览 |")])
+def test_the_examples_run(script, expected):
+    from conftest import ROOT
+
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / script)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+
+
+def test_the_evaluate_example_runs(tmp_path, small_model):
+    from conftest import ROOT
+    from labor_topics import save_model
+
+    path = tmp_path / "m.npz"
+    save_model(small_model, path)
+    dev = ROOT / "seeds" / "corpus" / "dev.jsonl"
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "evaluate.py"), str(path), str(dev)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "macro-F1" in result.stdout and "char-n-gram baseline" in result.stdout
