@@ -165,6 +165,19 @@ def _add_evaluate(sub) -> None:
     e.add_argument("--errors", type=_count, default=10, metavar="N", help="list the N most confident errors (default 10)")
 
 
+def _add_serve(sub) -> None:
+    v = _command(sub, "serve", help="a web page for editors and a JSON API (needs the serve extra)",
+                 description="Serve the editor's page at / and the JSON API at /v1 (documented at /docs and "
+                             "/openapi.json) on this machine. Corrections the editor accepts are appended to "
+                             "DATA_DIR/corrections.jsonl.")
+    v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    v.add_argument("--port", type=_number_type("--port", integer=True, low=1, high=65535), default=8000,
+                   help="port (default 8000)")
+    v.add_argument("--model", metavar="PATH", help="a model file (default: the bundled model)")
+    v.add_argument("--data-dir", default="labor-topics-data", metavar="DIR",
+                   help="where corrections are stored (default ./labor-topics-data)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labor-topics",
@@ -173,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"labor-topics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_classify, _add_train, _add_digest, _add_evaluate):
+    for add in (_add_classify, _add_train, _add_digest, _add_evaluate, _add_serve):
         add(sub)
     return parser
 
@@ -524,9 +537,27 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _serve(args) -> int:
+    try:
+        import uvicorn
+    except ImportError:
+        raise UsageError('serve needs the serve extra: pip install "labor-topics[serve]"') from None
+    from .server import create_app
+
+    app = create_app(_load(args.model), args.data_dir)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"labor-topics: warning: listening on {args.host}, not only this machine: anyone who can reach it can "
+              "classify and store corrections", file=sys.stderr)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"labor-topics: open http://{shown}:{args.port}/ (corrections go to {os.path.abspath(args.data_dir)}; "
+          "Ctrl-C stops)", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 # ------------------------------------------------------------------ main
 
-_COMMANDS = {"classify": _classify, "train": _train, "digest": _digest, "evaluate": _evaluate}
+_COMMANDS = {"classify": _classify, "train": _train, "digest": _digest, "evaluate": _evaluate, "serve": _serve}
 
 
 def _on_sigterm(signum, frame):
