@@ -50,6 +50,7 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         raise AssertionError("the server did not start: " + proc.stderr.read())
+    server.printed = proc.stderr.readline()  # said before the server starts listening
     yield url, data
     proc.terminate()
     proc.wait(timeout=20)
@@ -67,7 +68,20 @@ def browser():
 
 def test_serve_prints_the_address_and_binds_to_this_machine(server):
     url, _ = server
-    assert url.startswith("http://127.0.0.1:")
+    assert f"open {url}/" in server_printed()
+    port = int(url.rsplit(":", 1)[1])
+    listening = []  # the addresses listening on the port (Linux: /proc/net/tcp, state 0A = LISTEN)
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if os.path.exists(table):
+            for line in open(table).read().splitlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                    listening.append(local.rsplit(":", 1)[0])
+    assert listening == ["0100007F"]  # 127.0.0.1 only
+
+
+def server_printed() -> str:
+    return getattr(server, "printed", "")
 
 
 def test_paste_a_page_move_an_item_accept_and_find_the_correction(server, browser):
@@ -90,6 +104,14 @@ def test_paste_a_page_move_an_item_accept_and_find_the_correction(server, browse
     first.locator("select").select_option(target)
     moved = page.locator(f'.section[data-section="{target}"] .entry input.title')
     assert title in [moved.nth(k).input_value() for k in range(moved.count())]
+    with page.expect_download() as download:
+        page.click("#export-md")
+    exported = open(download.value.path(), encoding="utf-8").read()
+    assert exported.startswith("# 一周速览") and f"### {title}" in exported.split(f"## {target}")[1]
+    with page.expect_download() as download:
+        page.click("#export-json")
+    sections = json.load(open(download.value.path(), encoding="utf-8"))["sections"]
+    assert title in [i["title"] for s in sections if s["section"] == target for i in s["items"]]
     page.click("#accept")
     page.locator("#status", has_text="已保存").wait_for()
     assert "labor-topics train --include-bundled --data" in page.locator("#retrain").text_content()
@@ -114,3 +136,16 @@ def test_a_hostile_story_runs_nothing_and_shows_as_text(server, browser):
     assert page.locator(".entry input.title").first.input_value().startswith("<script>")
     assert "<img src=x" in page.locator(".entry .body").first.text_content()
     assert page.locator("#sections img, #sections script").count() == 0
+
+
+@pytest.mark.slow
+def test_the_corrections_retrain_a_model(server, tmp_path):
+    _, data = server
+    corrections = data / "corrections.jsonl"
+    if not corrections.exists():
+        pytest.skip("run with the test that accepts a digest")
+    out = tmp_path / "mine.npz"
+    result = subprocess.run([sys.executable, "-m", "labor_topics", "train", "--include-bundled", "--data", str(corrections),
+                             "--output", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and "training items" in result.stderr
