@@ -16,7 +16,7 @@ from . import LABELS, __version__
 from .atomic import OutputPathError, atomic_writer, check_output_path
 from .display import pad as _pad, progress, shorten as _short
 from .errors import InputError, ModelFileError
-from .readers import FORMATS, STDIN
+from .readers import FORMATS
 from .validation import check_number, check_threshold
 
 EXIT_CODES = """exit codes:

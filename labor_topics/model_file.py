@@ -40,7 +40,7 @@ import zipfile
 
 import numpy as np
 
-from .atomic import OutputPathError, atomic_write, check_output_path  # noqa: F401 (OutputPathError: documented)
+from .atomic import atomic_write, check_output_path
 from .errors import ModelFileError
 from .features import CHAR_PREFIX, FEATURES_VERSION, WORD_PREFIX, TfidfSpace
 from .labels import LABELS

@@ -175,6 +175,16 @@ def coverage_table(confidence: np.ndarray, correct: np.ndarray, none_confidence:
     return rows
 
 
+def _cv_inputs(items: list[Item], params: dict):
+    """What a CV of one configuration needs: the section codes, the groups, the analyses of the full texts and of
+    the headlines alone, and the headline copies to train on (None for an item without a separate title)."""
+    hmm = bool(params.get("hmm", False))
+    full = analyse_texts([i.model_text for i in items], hmm)
+    titles = analyse_texts([i.title or i.text for i in items], hmm)
+    copies = [t if i.title and i.text else None for t, i in zip(titles, items)]
+    return label_codes(items), np.array([group_of(i) for i in items]), full, titles, copies
+
+
 def out_of_fold_report(items: list[Item], none_items: list[Item], params: dict, *, folds: int = 5, repeats: int = 3,
                        seed: int = 0, show_progress: bool = False, seed_sources: tuple[str, ...] = ()) -> dict:
     """What repeated grouped CV of one configuration says about its calibrated scores.
@@ -187,12 +197,8 @@ def out_of_fold_report(items: list[Item], none_items: list[Item], params: dict, 
     """
     import opencc
 
-    codes = label_codes(items)
-    groups = np.array([group_of(i) for i in items])
+    codes, groups, full, titles, copies = _cv_inputs(items, params)
     hmm = bool(params.get("hmm", False))
-    full = analyse_texts([i.model_text for i in items], hmm)
-    titles = analyse_texts([i.title or i.text for i in items], hmm)
-    copies = [t if i.title and i.text else None for t, i in zip(titles, items)]
     s2t = opencc.OpenCC("s2t")
     traditional = analyse_texts([s2t.convert(i.model_text) for i in items], hmm)
     nones = analyse_texts([i.model_text for i in none_items], hmm) if none_items else []
@@ -248,12 +254,7 @@ def learning_curve(items: list[Item], params: dict, *, fractions=(0.25, 0.5, 0.7
                    repeats: int = 3, seed: int = 0, show_progress: bool = False) -> list[dict]:
     """CV macro-F1 (mean ± std over folds) with each fold's training items cut to a stratified share, so that
     the curve says whether more labelled items would still pay. The test folds are the same at every share."""
-    codes = label_codes(items)
-    groups = np.array([group_of(i) for i in items])
-    hmm = bool(params.get("hmm", False))
-    full = analyse_texts([i.model_text for i in items], hmm)
-    titles = analyse_texts([i.title or i.text for i in items], hmm)
-    copies = [t if i.title and i.text else None for t, i in zip(titles, items)]
+    codes, groups, full, _, copies = _cv_inputs(items, params)
     splits = list(cv_splits(codes, groups, folds=folds, repeats=repeats, seed=seed))
     rng = np.random.default_rng(seed)
     scores: dict[float, list[float]] = {f: [] for f in fractions}

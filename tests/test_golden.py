@@ -6,7 +6,6 @@ import json
 import numpy as np
 import pytest
 
-from conftest import ROOT
 from golden import GOLDEN, text_of
 
 #: Raw decision scores may move this much (float summation order across numpy builds); a changed feature

@@ -3,7 +3,6 @@ load, read no further than a bound (hostile-input review of fbe554d, D1–D5, D1
 
 import json
 import os
-import stat
 import time
 import zipfile
 

@@ -1,8 +1,6 @@
 """Files editors have: GBK CSV, Excel sheets, WeChat articles (text and saved pages), Word files, folders."""
 
-import io
 import json
-import os
 import zipfile
 
 import pytest

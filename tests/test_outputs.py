@@ -1,6 +1,5 @@
 """An output never destroys an input (hostile-input review of fbe554d, D13, D14, D24, D9)."""
 
-import json
 import os
 import shutil
 import subprocess
