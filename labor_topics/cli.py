@@ -383,22 +383,28 @@ def _classify(args) -> int:
     with _output(args.output) as out, progress(None, "classify", show=bool(args.input) and len(first) == chunk,
                                                unit="item") as bar:
         out.write(writer.header())
-        part = first
-        while part:
-            texts = [item.model_text for item in part]
-            predictions = model.classify_batch(texts, threshold=args.threshold, top_k=args.top_k, n_jobs=args.jobs,
-                                               chunk_size=-(-len(texts) // args.jobs))  # one chunk per worker
-            explanations = [model.explain(t) for t in texts] if args.explain else None
+        for part, predictions in _classified(args, model, first, stream, chunk):
+            explanations = [model.explain(item.model_text) for item in part] if args.explain else None
             out.write(writer.rows(part, predictions, explanations))
             bar.update(len(part))
             count += len(part)
-            part = list(itertools.islice(stream, chunk))
         out.write(writer.footer())
         out.flush()
     if args.input and (args.output or skipped):
         print(f"labor-topics: {count} item(s) classified, {len(skipped)} line(s) skipped"
               + (f", written to {args.output}" if args.output else ""), file=sys.stderr)
     return 0
+
+
+def _classified(args, model, first: list, stream, chunk: int):
+    """(items, predictions) for the first chunk, then each next chunk read from ``stream``."""
+    part = first
+    while part:
+        predictions = model.classify_batch([item.model_text for item in part], threshold=args.threshold,
+                                           top_k=args.top_k, n_jobs=args.jobs,
+                                           chunk_size=-(-len(part) // args.jobs))  # one chunk per worker
+        yield part, predictions
+        part = list(itertools.islice(stream, chunk))
 
 
 def _format_of(path: str | None, endings: dict[str, str], default: str) -> str:
@@ -410,12 +416,9 @@ def _classify_to_xlsx(args, model, writer, first, stream, chunk, skipped) -> int
     """Excel output: every row classified, then one sheet written atomically."""
     from .office import write_xlsx
 
-    rows, part = [], first
-    while part:
-        predictions = model.classify_batch([item.model_text for item in part], threshold=args.threshold,
-                                           top_k=args.top_k, n_jobs=args.jobs, chunk_size=-(-len(part) // args.jobs))
+    rows = []
+    for part, predictions in _classified(args, model, first, stream, chunk):
         rows += writer.rows_as_lists(part, predictions)
-        part = list(itertools.islice(stream, chunk))
     with atomic_writer(args.output) as fh:
         write_xlsx(fh, writer.csv_columns(), rows)
     print(f"labor-topics: {len(rows)} item(s) classified, {len(skipped)} line(s) skipped, written to {args.output}",

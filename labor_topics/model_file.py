@@ -40,6 +40,7 @@ import zipfile
 
 import numpy as np
 
+from .archives import unzip_problem
 from .atomic import atomic_write, check_output_path
 from .errors import ModelFileError
 from .features import CHAR_PREFIX, FEATURES_VERSION, WORD_PREFIX, TfidfSpace
@@ -246,14 +247,9 @@ class _Loader:
             extra = sorted(found - expected - {"card.json"})
             self.fail(f"unexpected members ({len(found)} in all{', e.g. ' + ', '.join(extra[:5]) if extra else ''}); "
                       f"expected {', '.join(sorted(expected))} and card.json")
-        total = 0
-        for info in infos.values():
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                self.fail(f"member {info.filename} is compressed with method {info.compress_type}; a model file "
-                          "is stored or deflated only (refused unread)")
-            total += info.file_size
-            if total > MAX_FILE_BYTES:
-                self.fail(f"member {info.filename} declares {info.file_size} bytes: too large for a model (refused unread)")
+        problem = unzip_problem(infos.values(), MAX_FILE_BYTES)
+        if problem:
+            self.fail(problem)
         return zf, infos
 
     def member(self, zf, infos, name: str) -> bytes:

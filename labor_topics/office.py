@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from .archives import unzip_problem
 from .errors import InputError
 
 __all__ = ["xlsx_table", "write_xlsx", "docx_text", "write_digest_docx", "html_text", "MAX_UNZIPPED_BYTES"]
@@ -42,15 +43,9 @@ def _checked_zip(data: bytes, source: str, kind: str) -> None:
         raise InputError(source, None, f"not {kind} file (not a zip archive), or it is damaged") from None
     if len(infos) > _MAX_MEMBERS:
         raise InputError(source, None, f"{len(infos)} parts: too many for {kind} file")
-    total = 0
-    for info in infos:
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise InputError(source, None, f"part {info.filename[:60]} is compressed with method {info.compress_type}; "
-                                           f"{kind} file is stored or deflated (refused unread)")
-        total += info.file_size
-        if total > MAX_UNZIPPED_BYTES:
-            raise InputError(source, None, f"its parts declare more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MiB "
-                                           "unzipped: refused unread")
+    problem = unzip_problem(infos, MAX_UNZIPPED_BYTES)
+    if problem:
+        raise InputError(source, None, problem)
 
 
 # ------------------------------------------------------------------ Excel
